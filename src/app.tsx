@@ -1,0 +1,257 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerHookHandler } from 'fastify';
+import type { Clock } from './platform/clock';
+import type { Config } from './platform/config';
+import type { Db } from './platform/db/database';
+import { AppError } from './platform/errors';
+import { translator } from './platform/i18n';
+import type { Jobs } from './platform/jobs';
+import { Mailer, MAIL_JOB, type Transport } from './platform/mail/mailer';
+import { loggerOptions } from './platform/logger';
+import { SessionStore, sessionPolicies, type Realm } from './platform/security/sessions';
+import { LoginThrottle } from './platform/security/throttle';
+import { ErrorPage } from './platform/views/error-page';
+import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath, type Web } from './platform/web';
+import { isLocale, type MessageKey } from './platform/i18n';
+import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
+import { AuthService } from './modules/auth/service';
+import { checkinRoutes } from './modules/checkin/routes';
+import { CheckinService } from './modules/checkin/service';
+import { devMailRoutes } from './modules/devmail/routes';
+import { homeRoutes } from './modules/home/routes';
+import { memberProfileRoutes } from './modules/members/routes';
+import { MembersService } from './modules/members/service';
+import { noticeStaffRoutes } from './modules/notices/routes';
+import { NoticesService } from './modules/notices/service';
+import { staffRoutes } from './modules/staff/routes';
+import { StaffService } from './modules/staff/service';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  jobs: Jobs;
+  clock: Clock;
+  /** null: no SMTP (development), mail lives only in the outbox page. */
+  mailTransport: Transport | null;
+  /** A check the readiness probe runs (the database answers). */
+  ready?: () => Promise<boolean>;
+}
+
+export interface Services {
+  members: MembersService;
+  auth: AuthService;
+  notices: NoticesService;
+  staff: StaffService;
+  checkin: CheckinService;
+  mailer: Mailer;
+  sessions: SessionStore;
+}
+
+const require = createRequire(import.meta.url);
+const tokensCss = fs.readFileSync(require.resolve('@digital-go-jp/design-tokens/dist/tokens.css'), 'utf8');
+
+/** Every service, built once from the edges (database, clock, jobs, mail transport). */
+export function createServices(deps: AppDeps): Services {
+  const { config, db, jobs, clock } = deps;
+  const sessions = new SessionStore(db, clock);
+  const throttle = new LoginThrottle(db, clock);
+  const mailer = new Mailer(db, jobs, deps.mailTransport, config);
+  const members = new MembersService({ db, clock, mailer, baseUrl: config.baseUrl });
+  const refuseDemoPasswords = !config.demoLoginsAllowed;
+  const auth = new AuthService({ db, clock, mailer, sessions, throttle, members, baseUrl: config.baseUrl, refuseDemoPasswords });
+  const notices = new NoticesService({ db, clock });
+  const staff = new StaffService({ db, clock, mailer, sessions, throttle, baseUrl: config.baseUrl, secret: config.sessionSecret, issuer: config.societyName.ja, refuseDemoPasswords });
+  const checkin = new CheckinService({ db, clock });
+  return { members, auth, notices, staff, checkin, mailer, sessions };
+}
+
+/** Work that runs in the background: mail delivery and housekeeping. */
+export async function registerJobs(deps: AppDeps, services: Services): Promise<void> {
+  await deps.jobs.work<{ mailId: number }>(MAIL_JOB, (data) => services.mailer.deliver(data.mailId));
+  await deps.jobs.work('sessions.purge', async () => void (await services.sessions.purgeExpired()));
+  await deps.jobs.schedule('sessions.purge', '*/15 * * * *');
+}
+
+export async function createApp(deps: AppDeps, services = createServices(deps)): Promise<FastifyInstance> {
+  const { config } = deps;
+  const secure = config.isProduction;
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.isProduction,
+    bodyLimit: 1_048_576,
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  // ── Security: headers, cookies, forms, CSRF, rate limits ───────────────────────────────────────
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(cookie, { secret: config.sessionSecret });
+  await app.register(formbody, { bodyLimit: 262_144 });
+  await app.register(csrf, {
+    cookieKey: '_csrf_secret',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(rateLimit, { global: false });
+
+  // ── Per request: language, flash message, sessions of both realms ──────────────────────────────
+  const web = createWeb(config, {
+    member: [
+      { href: '/', label: 'nav.home' },
+      { href: '/profile', label: 'nav.profile' },
+      // 単位取得情報 and 会費請求/入金状況 join when their modules land.
+    ],
+    staff: [
+      { href: '/staff', label: 'nav.staffMembers' },
+      { href: '/staff/notices', label: 'nav.staffNotices' },
+      { href: '/staff/qr', label: 'nav.staffQr' },
+      { href: '/staff/accounts', label: 'nav.staffAccounts' },
+    ],
+  });
+
+  const isStaffPath = (url: string) => url === '/staff' || url.startsWith('/staff/') || url.startsWith('/staff?');
+  const expired = new WeakSet<FastifyRequest>();
+
+  async function loadSession(req: FastifyRequest, realm: Realm) {
+    const token = req.cookies[sessionPolicies[realm].cookie];
+    if (!token) return;
+    const result = await services.sessions.load(realm, token);
+    if (!result) return;
+    if ('expired' in result) {
+      expired.add(req);
+      return;
+    }
+    const { session } = result;
+    const name = typeof session.data.name === 'string' ? session.data.name : '';
+    if (realm === 'member') {
+      req.memberSession = session;
+      req.member = { id: session.subjectId, displayName: name };
+    } else {
+      req.staffSession = session;
+      if (session.stage === 'active') {
+        const role = session.data.role === 'admin' ? 'admin' : 'staff';
+        req.staff = { id: session.subjectId, displayName: name, role };
+      }
+    }
+  }
+
+  app.addHook('onRequest', async (req) => {
+    req.locale = web.resolveLocale(req);
+    req.t = translator(req.locale);
+    const flash = req.cookies[FLASH_COOKIE];
+    if (flash) {
+      const unsigned = req.unsignCookie(flash);
+      if (unsigned.valid && unsigned.value) req.flashKey = unsigned.value as MessageKey;
+    }
+    if (req.url.startsWith('/assets/') || req.url === '/healthz' || req.url === '/readyz') return;
+    await loadSession(req, isStaffPath(req.url) ? 'staff' : 'member');
+  });
+
+  // Every state-changing request carries the form's CSRF token; a missing or wrong one is a 403 page.
+  app.addHook('preValidation', (req, reply, done) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  const requireMember: preHandlerHookHandler = async (req, reply) => {
+    if (req.member) return;
+    if (req.cookies[sessionPolicies.member.cookie]) clearSessionCookie(reply, 'member');
+    if (expired.has(req)) return reply.redirect('/login?expired=1', 303);
+    return reply.redirect(`/login?next=${encodeURIComponent(safeLocalPath(req.url))}`, 303);
+  };
+  const requireStaff: preHandlerHookHandler = async (req, reply) => {
+    if (req.staff) return;
+    if (req.staffSession) return reply.redirect('/staff/login/verify', 303);
+    if (req.cookies[sessionPolicies.staff.cookie]) clearSessionCookie(reply, 'staff');
+    return reply.redirect(`/staff/login${expired.has(req) ? '?expired=1' : ''}`, 303);
+  };
+  const requireAdmin: preHandlerHookHandler = async (req, reply) => {
+    if (!req.staff) return requireStaff.call(app, req, reply, () => {});
+    if (req.staff.role !== 'admin') throw new AppError('forbidden');
+  };
+
+  // ── Platform routes ────────────────────────────────────────────────────────────────────────────
+  app.get('/assets/tokens.css', async (_req, reply) =>
+    reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(tokensCss));
+  await app.register(fastifyStatic, { root: path.resolve('public'), prefix: '/assets/', decorateReply: false, maxAge: 3_600_000 });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const ok = await (deps.ready ?? (async () => true))().catch(() => false);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable' });
+  });
+
+  app.get<{ Params: { locale: string }; Querystring: { next?: string } }>('/lang/:locale', async (req, reply) => {
+    if (!isLocale(req.params.locale)) throw new AppError('not_found');
+    reply.setCookie(LANG_COOKIE, req.params.locale, { path: '/', sameSite: 'lax', secure, maxAge: 31_536_000, httpOnly: true });
+    return reply.redirect(safeLocalPath(req.query.next), 303);
+  });
+
+  // ── Modules ─────────────────────────────────────────────────────────────────────────────────────
+  memberAuthRoutes(app, { web, auth: services.auth, secureCookies: secure });
+  homeRoutes(app, { web, members: services.members, notices: services.notices, clock: deps.clock, requireMember, links: [
+    { href: 'https://www.j-circ.or.jp/', label: 'home.elearning' },
+    { href: 'https://www.j-circ.or.jp/annual/', label: 'home.annualMeetings' },
+    { href: 'https://www.j-circ.or.jp/specialist/', label: 'home.creditTable' },
+  ] });
+  memberProfileRoutes(app, { web, members: services.members, requireMember });
+  checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
+  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure });
+  noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
+  if (!config.isProduction) devMailRoutes(app, { web, db: deps.db });
+
+  // ── Errors: one vocabulary, one page, both languages, never a stack trace ───────────────────────
+  const renderError = (req: FastifyRequest, reply: FastifyReply, status: number) => {
+    if (!req.t) {
+      req.locale = 'ja';
+      req.t = translator('ja');
+    }
+    return web.render(reply, <ErrorPage ctx={web.context(req, reply)} status={status} />, status);
+  };
+
+  app.setNotFoundHandler((req, reply) => renderError(req, reply, 404));
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    let status = err instanceof AppError ? err.status : (err.statusCode ?? 500);
+    if (isDatabaseDown(err)) status = 503;
+    if (status >= 500 && status !== 503) req.log.error({ err }, 'request failed');
+    else req.log.info({ code: (err as FastifyError).code ?? (err as AppError).code, status }, 'request refused');
+    if (status === 413) status = 400;
+    if (![400, 403, 404, 409, 429, 503].includes(status)) status = status >= 500 ? 500 : 400;
+    return renderError(req, reply, status);
+  });
+
+  return app;
+}
+
+function isDatabaseDown(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003'].includes(code)
+    || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error).message ?? '');
+}

@@ -1,0 +1,63 @@
+import { createApp, createServices, registerJobs } from './app';
+import { systemClock } from './platform/clock';
+import { ConfigError, loadConfig } from './platform/config';
+import { startJobs } from './platform/jobs';
+import { smtpTransport } from './platform/mail/mailer';
+import { openDatabase } from './platform/runtime';
+import { DEMO_PASSWORDS, DEMO_STAFF, seedDemo } from './seed/demo';
+
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const jobs = await startJobs(database.connectionString);
+  const deps = { config, db: database.db, jobs, clock: systemClock, mailTransport: smtpTransport(config), ready: async () => {
+    await database.db.selectFrom('settings').select('key').limit(1).execute();
+    return true;
+  } };
+  const services = createServices(deps);
+  const app = await createApp(deps, services);
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log(`\n${signal}: shutting down…`);
+    await app.close().catch(() => {});
+    await jobs.stop().catch(() => {});
+    await database.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const demo = !config.isProduction ? await seedDemo(services, database.db) : undefined;
+  await registerJobs(deps, services);
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT to another port)` : (err as Error).message;
+    console.error(`Cannot start: ${reason}`);
+    await jobs.stop().catch(() => {});
+    await database.close().catch(() => {});
+    process.exit(1);
+  }
+
+  console.log(`\nKoushin is running at ${config.baseUrl}`);
+  console.log(`  database: ${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}`);
+  if (demo) {
+    console.log('\nDemo logins (development only, refused in production):');
+    console.log(`  members  ${config.baseUrl}/login     member numbers 100001–100030, password ${DEMO_PASSWORDS.member}`);
+    console.log(`  staff    ${config.baseUrl}/staff/login  password ${DEMO_PASSWORDS.staff}`);
+    for (const s of DEMO_STAFF) console.log(`           ${s.email.padEnd(18)} (${s.role}) TOTP secret ${s.totpSecret}`);
+    console.log(`  mail     ${config.baseUrl}/dev/mail  (every mail the server sends)`);
+  }
+  console.log('\nStop with Ctrl-C.');
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(`Cannot start: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../platform/db/database';
+import { formatDateTime } from '../../platform/japanese';
+import { Layout } from '../../platform/views/layout';
+import type { Web } from '../../platform/web';
+
+/** /dev/mail: every mail the development server wrote, newest first. Not registered in production. */
+export function devMailRoutes(app: FastifyInstance, deps: { web: Web; db: Db }) {
+  const { web, db } = deps;
+  app.get<{ Querystring: { id?: string } }>('/dev/mail', async (req, reply) => {
+    const mails = await db.selectFrom('mails').selectAll().orderBy('id', 'desc').limit(100).execute();
+    const ctx = web.context(req, reply);
+    const t = ctx.t;
+    return web.render(
+      reply,
+      <Layout ctx={ctx} title={t('devmail.title')}>
+        <h1>{t('devmail.title')}</h1>
+        <p>{t('devmail.lead')}</p>
+        {mails.length === 0 ? <p>{t('devmail.none')}</p> : mails.map((m) => (
+          <article class="card" key={m.id}>
+            <h2>{m.subject}</h2>
+            <dl class="summary">
+              <div class="summary__row"><dt>{t('devmail.to')}</dt><dd class="break">{m.to_address}</dd></div>
+              <div class="summary__row"><dt>{t('devmail.status')}</dt><dd>{m.status}</dd></div>
+              <div class="summary__row"><dt>{t('devmail.sentAt')}</dt><dd>{formatDateTime(m.created_at, ctx.locale)}</dd></div>
+            </dl>
+            <pre class="break">{m.text_body}</pre>
+          </article>
+        ))}
+      </Layout>,
+    );
+  });
+}

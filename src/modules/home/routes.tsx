@@ -1,0 +1,38 @@
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { Clock } from '../../platform/clock';
+import { dateOnly, fiscalYearOf } from '../../platform/japanese';
+import type { Web } from '../../platform/web';
+import { fullName, type MembersService } from '../members/service';
+import type { NoticesService } from '../notices/service';
+import { FaqContent } from './content/faq';
+import { GuideContent } from './content/guide';
+import { ContentPage, type ExternalLink, HomePage } from './views';
+
+export function homeRoutes(app: FastifyInstance, deps: {
+  web: Web; members: MembersService; notices: NoticesService; clock: Clock; links: ExternalLink[]; requireMember: preHandlerHookHandler;
+}) {
+  const { web, members, notices, clock, links, requireMember } = deps;
+
+  app.get('/', { preHandler: requireMember }, async (req, reply) => {
+    const [member, published] = await Promise.all([members.getById(req.member!.id), notices.published()]);
+    const renewalYear = members.renewalYear(member);
+    const model = {
+      name: fullName(member),
+      renewal: renewalYear !== null && member.cert_period_end ? { fiscalYear: renewalYear, periodEnd: dateOnly(member.cert_period_end) } : undefined,
+      notices: published,
+      links,
+    };
+    return web.render(reply, <HomePage ctx={web.context(req, reply)} model={model} />);
+  });
+
+  // The guide and the FAQ are public: a member who cannot log in needs them most.
+  app.get('/guide', async (req, reply) => {
+    const ctx = web.context(req, reply);
+    return web.render(reply, <ContentPage ctx={ctx} title={ctx.t('guide.title')}><GuideContent locale={ctx.locale} fiscalYear={fiscalYearOf(clock.now())} /></ContentPage>);
+  });
+
+  app.get('/faq', async (req, reply) => {
+    const ctx = web.context(req, reply);
+    return web.render(reply, <ContentPage ctx={ctx} title={ctx.t('faq.title')}><FaqContent locale={ctx.locale} /></ContentPage>);
+  });
+}

@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database';
+import type { Member, NewMember } from '../../platform/db/schema';
+import { searchKey } from '../../platform/japanese';
+
+export type MailingAddress = Pick<Member, 'postal_code' | 'prefecture' | 'address_line1' | 'address_line2' | 'organisation'>;
+
+/** The text staff search runs on: number, names, kana (both orders) and email, width- and kana-folded. */
+export function memberSearchText(m: Pick<NewMember, 'member_number' | 'family_name' | 'given_name' | 'family_name_kana' | 'given_name_kana' | 'email'>): string {
+  return searchKey(
+    [m.member_number, `${m.family_name}${m.given_name}`, `${m.family_name_kana}${m.given_name_kana}`, m.email].join(' '),
+  ).concat('|');
+}
+
+export class MembersRepository {
+  async findById(db: Executor, id: number): Promise<Member | undefined> {
+    return db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findByNumber(db: Executor, memberNumber: string): Promise<Member | undefined> {
+    return db.selectFrom('members').selectAll().where('member_number', '=', memberNumber).executeTakeFirst();
+  }
+
+  async lockById(db: Executor, id: number): Promise<Member | undefined> {
+    return db.selectFrom('members').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+
+  async insert(db: Executor, member: Omit<NewMember, 'search_text'>): Promise<Member> {
+    return db.insertInto('members').values({ ...member, search_text: memberSearchText(member) }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async updateEmail(db: Executor, member: Member, email: string, now: Date): Promise<void> {
+    await db
+      .updateTable('members')
+      .set({ email, search_text: memberSearchText({ ...member, email }), updated_at: now })
+      .where('id', '=', member.id)
+      .execute();
+  }
+
+  async updateAddress(db: Executor, id: number, address: MailingAddress, now: Date): Promise<void> {
+    await db.updateTable('members').set({ ...address, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Partial, width- and kana-insensitive search over the trigram index. */
+  async search(db: Executor, query: string, limit: number): Promise<Member[]> {
+    const key = searchKey(query);
+    if (!key) return [];
+    const pattern = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return db
+      .selectFrom('members')
+      .selectAll()
+      .where('search_text', 'like', pattern)
+      .orderBy(sql`member_number = ${key}`, 'desc')
+      .orderBy('member_number')
+      .limit(limit)
+      .execute();
+  }
+
+  async insertEmailToken(db: Executor, row: { member_id: number; new_email: string; token_hash: string; expires_at: Date }): Promise<void> {
+    await db.insertInto('email_change_tokens').values(row).execute();
+  }
+
+  async findEmailToken(db: Executor, tokenHash: string) {
+    return db.selectFrom('email_change_tokens').selectAll().where('token_hash', '=', tokenHash).forUpdate().executeTakeFirst();
+  }
+
+  async useEmailToken(db: Executor, id: number, now: Date): Promise<void> {
+    await db.updateTable('email_change_tokens').set({ used_at: now }).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,117 @@
+import { type Actor, audit } from '../../platform/audit';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import type { Member } from '../../platform/db/schema';
+import { notFound } from '../../platform/errors';
+import type { Locale } from '../../platform/i18n';
+import { fiscalYearOf, fiscalYearRange } from '../../platform/japanese';
+import type { Mailer } from '../../platform/mail/mailer';
+import { hashToken, randomToken } from '../../platform/security/tokens';
+import { type MailingAddress, MembersRepository } from './repository';
+import type { AddressInput } from './schemas';
+
+export const EMAIL_TOKEN_TTL_MS = 30 * 60_000;
+
+export type { Member };
+
+export function fullName(m: Pick<Member, 'family_name' | 'given_name'>): string {
+  return `${m.family_name} ${m.given_name}`;
+}
+
+const addressOf = (m: Member): MailingAddress => ({
+  postal_code: m.postal_code, prefecture: m.prefecture, address_line1: m.address_line1, address_line2: m.address_line2, organisation: m.organisation,
+});
+
+export class MembersService {
+  private repo = new MembersRepository();
+
+  constructor(private deps: { db: Db; clock: Clock; mailer: Mailer; baseUrl: string }) {}
+
+  async getById(id: number): Promise<Member> {
+    const member = await this.repo.findById(this.deps.db, id);
+    if (!member) throw notFound('member');
+    return member;
+  }
+
+  findByNumber(memberNumber: string): Promise<Member | undefined> {
+    return this.repo.findByNumber(this.deps.db, memberNumber);
+  }
+
+  search(query: string, limit = 50): Promise<Member[]> {
+    return this.repo.search(this.deps.db, query, limit);
+  }
+
+  /** The fiscal year whose renewal the member is due for now, or null (period ends in this 年度). */
+  renewalYear(member: Pick<Member, 'cert_period_end'>): number | null {
+    if (!member.cert_period_end) return null;
+    const fy = fiscalYearOf(this.deps.clock.now());
+    const { start, end } = fiscalYearRange(fy);
+    return member.cert_period_end >= start && member.cert_period_end <= end ? fy : null;
+  }
+
+  /** Step 1 of an email change: a link to the new address, a note to the old one. Nothing changes yet. */
+  async requestEmailChange(actor: Actor, memberId: number, newEmail: string, locale: Locale): Promise<void> {
+    const { db, clock, mailer, baseUrl } = this.deps;
+    const token = randomToken();
+    await db.transaction().execute(async (tx) => {
+      const member = await this.repo.lockById(tx, memberId);
+      if (!member) throw notFound('member');
+      const now = clock.now();
+      await this.repo.insertEmailToken(tx, {
+        member_id: member.id, new_email: newEmail, token_hash: hashToken(token), expires_at: new Date(now.getTime() + EMAIL_TOKEN_TTL_MS),
+      });
+      await audit(tx, actor, { action: 'member.email_change_requested', subjectType: 'member', subjectId: member.id, memberId: member.id, detail: { newEmail } });
+      const name = fullName(member);
+      await mailer.queue(tx, {
+        to: newEmail, locale, memberId: member.id,
+        template: { subject: 'mail.emailConfirmSubject', body: 'mail.emailConfirmBody' },
+        params: { name, link: `${baseUrl}/profile/email/confirm/${token}` },
+      });
+      await mailer.queue(tx, {
+        to: member.email, locale, memberId: member.id,
+        template: { subject: 'mail.emailNoticeSubject', body: 'mail.emailNoticeBody' },
+        params: { name, newEmail },
+      });
+    });
+  }
+
+  /** Step 2: the link from the new address. Single use, 30 minutes. Returns false when not valid. */
+  async confirmEmailChange(actor: Actor, token: string, locale: Locale): Promise<boolean> {
+    const { db, clock, mailer } = this.deps;
+    return db.transaction().execute(async (tx) => {
+      const row = await this.repo.findEmailToken(tx, hashToken(token));
+      const now = clock.now();
+      if (!row || row.used_at || row.expires_at.getTime() < now.getTime()) return false;
+      const member = await this.repo.lockById(tx, row.member_id);
+      if (!member) return false;
+      await this.repo.useEmailToken(tx, row.id, now);
+      await this.repo.updateEmail(tx, member, row.new_email, now);
+      await audit(tx, { ...actor, type: actor.type === 'anonymous' ? 'member' : actor.type, id: actor.id ?? member.id }, {
+        action: 'member.email_changed', subjectType: 'member', subjectId: member.id, memberId: member.id,
+        before: { email: member.email }, after: { email: row.new_email },
+      });
+      await mailer.queue(tx, {
+        to: member.email, locale, memberId: member.id,
+        template: { subject: 'mail.emailChangedSubject', body: 'mail.emailChangedBody' },
+        params: { name: fullName(member), newEmail: row.new_email },
+      });
+      return true;
+    });
+  }
+
+  async updateAddress(actor: Actor, memberId: number, input: AddressInput): Promise<void> {
+    const { db, clock } = this.deps;
+    await db.transaction().execute(async (tx) => {
+      const member = await this.repo.lockById(tx, memberId);
+      if (!member) throw notFound('member');
+      const after: MailingAddress = {
+        postal_code: input.postal_code, prefecture: input.prefecture, address_line1: input.address_line1,
+        address_line2: input.address_line2, organisation: input.organisation,
+      };
+      await this.repo.updateAddress(tx, member.id, after, clock.now());
+      await audit(tx, actor, {
+        action: 'member.address_changed', subjectType: 'member', subjectId: member.id, memberId: member.id, before: addressOf(member), after,
+      });
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import { notFound } from '../../platform/errors';
+import { parseForm } from '../../platform/forms';
+import type { Web } from '../../platform/web';
+import { noticeSchema, toTokyoInput } from './schemas';
+import type { NoticesService } from './service';
+import { NoticeFormPage, NoticesPage } from './views';
+
+/** お知らせ management for the secretariat (/staff/notices). */
+export function noticeStaffRoutes(app: FastifyInstance, deps: { web: Web; notices: NoticesService; requireStaff: preHandlerHookHandler }) {
+  const { web, notices, requireStaff } = deps;
+  const guarded = { preHandler: requireStaff };
+  const idOf = (raw: string) => {
+    const id = Number(raw);
+    if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw notFound('notice');
+    return id;
+  };
+
+  app.get('/staff/notices', guarded, async (req, reply) =>
+    web.render(reply, <NoticesPage ctx={web.context(req, reply, 'staff')} notices={await notices.all()} statusOf={(n) => notices.status(n)} />));
+
+  app.get('/staff/notices/new', guarded, async (req, reply) =>
+    web.render(reply, <NoticeFormPage ctx={web.context(req, reply, 'staff')} values={{ publish_from: toTokyoInput(new Date()) }} />));
+
+  app.post('/staff/notices/new', guarded, async (req, reply) => {
+    const form = parseForm(noticeSchema, req.body);
+    if (!form.ok) return web.render(reply, <NoticeFormPage ctx={web.context(req, reply, 'staff')} errors={form.errors} values={form.values} />, 400);
+    await notices.create(web.actor(req), { ...form.data, publish_from: form.data.publish_from! });
+    return web.redirect(reply, '/staff/notices', 'staff.noticeSaved');
+  });
+
+  app.get<{ Params: { id: string } }>('/staff/notices/:id', guarded, async (req, reply) => {
+    const n = await notices.get(idOf(req.params.id));
+    const values = {
+      title_ja: n.title_ja, body_ja: n.body_ja, title_en: n.title_en, body_en: n.body_en,
+      publish_from: toTokyoInput(n.publish_from), publish_until: toTokyoInput(n.publish_until),
+    };
+    return web.render(reply, <NoticeFormPage ctx={web.context(req, reply, 'staff')} id={n.id} values={values} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/notices/:id', guarded, async (req, reply) => {
+    const id = idOf(req.params.id);
+    const form = parseForm(noticeSchema, req.body);
+    if (!form.ok) return web.render(reply, <NoticeFormPage ctx={web.context(req, reply, 'staff')} id={id} errors={form.errors} values={form.values} />, 400);
+    await notices.update(web.actor(req), id, { ...form.data, publish_from: form.data.publish_from! });
+    return web.redirect(reply, '/staff/notices', 'staff.noticeSaved');
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/notices/:id/delete', guarded, async (req, reply) => {
+    await notices.delete(web.actor(req), idOf(req.params.id));
+    return web.redirect(reply, '/staff/notices', 'staff.noticeDeleted');
+  });
+}

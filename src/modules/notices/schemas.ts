@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { text } from '../../platform/forms';
+
+/** <input type="datetime-local"> gives 'YYYY-MM-DDTHH:mm' in the clerk's (Tokyo) wall time. */
+const tokyoDateTime = (opts: { optional?: boolean }) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').trim())
+    .refine((s) => (opts.optional && s === '') || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(s), { message: 'staff.noticeDateInvalid' })
+    .transform((s) => (s === '' ? null : new Date(`${s}:00+09:00`)))
+    .refine((d) => d === null || !Number.isNaN(d.getTime()), { message: 'staff.noticeDateInvalid' });
+
+export const noticeSchema = z
+  .object({
+    title_ja: text({ max: 200 }),
+    body_ja: text({ max: 5000 }),
+    title_en: text({ max: 200, optional: true }),
+    body_en: text({ max: 5000, optional: true }),
+    publish_from: tokyoDateTime({}),
+    publish_until: tokyoDateTime({ optional: true }),
+  })
+  .refine((v) => !v.publish_until || !v.publish_from || v.publish_until > v.publish_from, { message: 'staff.noticeUntilBefore', path: ['publish_until'] });
+
+/** A Date as the value of a datetime-local input, in Tokyo time. */
+export function toTokyoInput(date: Date | null): string {
+  if (!date) return '';
+  const tokyo = new Date(date.getTime() + 9 * 3_600_000);
+  return tokyo.toISOString().slice(0, 16);
+}

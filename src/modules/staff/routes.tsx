@@ -1,0 +1,172 @@
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import { AppError, notFound } from '../../platform/errors';
+import { parseForm } from '../../platform/forms';
+import { normalizeDigits } from '../../platform/japanese';
+import type { Web } from '../../platform/web';
+import { authRateLimit, clearSessionCookie, setSessionCookie } from '../auth/routes';
+import { newPasswordSchema } from '../auth/schemas';
+import type { AuthService } from '../auth/service';
+import type { CheckinService } from '../checkin/service';
+import type { MembersService } from '../members/service';
+import { codeSchema, inviteSchema, qrVerifySchema, staffLoginSchema } from './schemas';
+import type { StaffService } from './service';
+import {
+  AcceptInvitePage, AccountsPage, EnrolPage, InvitePage, MemberSearchPage, QrVerifyPage, RecoveryCodesPage, SecondFactorPage,
+  StaffLoginPage, StaffMemberPage,
+} from './views';
+
+const SEARCH_LIMIT = 50;
+
+export function staffRoutes(app: FastifyInstance, deps: {
+  web: Web; staff: StaffService; members: MembersService; auth: AuthService; checkin: CheckinService;
+  requireStaff: preHandlerHookHandler; requireAdmin: preHandlerHookHandler; secureCookies: boolean;
+}) {
+  const { web, staff, members, auth, checkin, requireStaff, requireAdmin, secureCookies } = deps;
+  const ctxOf = (req: Parameters<Web['context']>[0], reply: Parameters<Web['context']>[1]) => web.context(req, reply, 'staff');
+
+  // ── Sign-in: password, then TOTP (or enrolment on the first login) ─────────────────────────────
+  app.get<{ Querystring: { expired?: string } }>('/staff/login', async (req, reply) => {
+    if (req.staff) return reply.redirect('/staff', 303);
+    const ctx = ctxOf(req, reply);
+    return web.render(reply, <StaffLoginPage ctx={ctx} message={req.query.expired ? ctx.t('login.sessionExpired') : undefined} />);
+  });
+
+  app.post('/staff/login', { config: authRateLimit }, async (req, reply) => {
+    const form = parseForm(staffLoginSchema, req.body);
+    if (!form.ok) return web.render(reply, <StaffLoginPage ctx={ctxOf(req, reply)} errors={form.errors} values={form.values} />, 400);
+    const result = await staff.login(web.actor(req), form.data.email, form.data.password, req.staffSession);
+    if (!result.ok) {
+      const ctx = ctxOf(req, reply);
+      const message = result.reason === 'throttled'
+        ? ctx.t('login.throttled', { minutes: Math.max(1, Math.ceil(result.waitMs / 60_000)) })
+        : ctx.t('staff.loginFailed');
+      return web.render(reply, <StaffLoginPage ctx={ctx} values={form.values} message={message} />, result.reason === 'throttled' ? 429 : 400);
+    }
+    setSessionCookie(reply, 'staff', result.session.token, secureCookies);
+    return reply.redirect(result.next === 'verify' ? '/staff/login/verify' : '/staff/enrol', 303);
+  });
+
+  app.get('/staff/login/verify', async (req, reply) => {
+    if (req.staffSession?.stage !== 'second_factor') return reply.redirect('/staff/login', 303);
+    return web.render(reply, <SecondFactorPage ctx={ctxOf(req, reply)} />);
+  });
+
+  app.post('/staff/login/verify', { config: authRateLimit }, async (req, reply) => {
+    const session = req.staffSession;
+    if (session?.stage !== 'second_factor') return reply.redirect('/staff/login', 303);
+    const form = parseForm(codeSchema, req.body);
+    if (!form.ok) return web.render(reply, <SecondFactorPage ctx={ctxOf(req, reply)} errors={form.errors} />, 400);
+    const result = await staff.verifySecondFactor(web.actor(req), session, form.data.code);
+    if (result === 'ok') return reply.redirect('/staff', 303);
+    const ctx = ctxOf(req, reply);
+    if (result === 'invalid') return web.render(reply, <SecondFactorPage ctx={ctx} errors={{ code: 'staff.totpInvalid' }} />, 400);
+    return web.render(reply, <SecondFactorPage ctx={ctx} message={ctx.t('login.throttled', { minutes: Math.max(1, Math.ceil(result.waitMs / 60_000)) })} />, 429);
+  });
+
+  app.get('/staff/enrol', async (req, reply) => {
+    const session = req.staffSession;
+    if (session?.stage !== 'enrol') return reply.redirect('/staff/login', 303);
+    const { secret, qr } = await staff.startEnrolment(session);
+    return web.render(reply, <EnrolPage ctx={ctxOf(req, reply)} secret={secret} qr={qr} />);
+  });
+
+  app.post('/staff/enrol', { config: authRateLimit }, async (req, reply) => {
+    const session = req.staffSession;
+    if (session?.stage !== 'enrol') return reply.redirect('/staff/login', 303);
+    const form = parseForm(codeSchema, req.body);
+    const codes = form.ok ? await staff.completeEnrolment(web.actor(req), session, form.data.code) : null;
+    if (!codes) {
+      const { secret, qr } = await staff.startEnrolment(session);
+      return web.render(reply, <EnrolPage ctx={ctxOf(req, reply)} secret={secret} qr={qr} errors={form.ok ? { code: 'staff.totpInvalid' } : form.errors} />, 400);
+    }
+    req.staff = { id: session.subjectId, displayName: String(session.data.name ?? ''), role: session.data.role === 'admin' ? 'admin' : 'staff' };
+    return web.render(reply, <RecoveryCodesPage ctx={ctxOf(req, reply)} codes={codes} />);
+  });
+
+  app.post('/staff/logout', async (req, reply) => {
+    if (req.staffSession) await staff.logout(web.actor(req), req.staffSession);
+    clearSessionCookie(reply, 'staff');
+    return web.redirect(reply, '/staff/login', 'login.loggedOut');
+  });
+
+  // ── Invitation: an admin invites, the new colleague sets a password, then enrols at first login ──
+  app.get<{ Params: { token: string } }>('/staff/invite/:token', async (req, reply) => {
+    const usable = await staff.isInviteUsable(req.params.token);
+    return web.render(reply, <AcceptInvitePage ctx={ctxOf(req, reply)} token={req.params.token} invalid={!usable} />, usable ? 200 : 400);
+  });
+
+  app.post<{ Params: { token: string } }>('/staff/invite/:token', { config: authRateLimit }, async (req, reply) => {
+    const form = parseForm(newPasswordSchema, req.body);
+    if (!form.ok) return web.render(reply, <AcceptInvitePage ctx={ctxOf(req, reply)} token={req.params.token} errors={form.errors} />, 400);
+    const problem = await staff.acceptInvite(web.actor(req), req.params.token, form.data.password);
+    if (problem === 'invalid') return web.render(reply, <AcceptInvitePage ctx={ctxOf(req, reply)} token={req.params.token} invalid />, 400);
+    if (problem) return web.render(reply, <AcceptInvitePage ctx={ctxOf(req, reply)} token={req.params.token} errors={{ password: problem }} />, 400);
+    return web.redirect(reply, '/staff/login', 'staff.acceptDone');
+  });
+
+  // ── Member search and the read-only member page ─────────────────────────────────────────────────
+  app.get<{ Querystring: { q?: string } }>('/staff', { preHandler: requireStaff }, async (req, reply) => {
+    const query = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+    const results = query.trim() ? await members.search(query, SEARCH_LIMIT) : undefined;
+    return web.render(reply, <MemberSearchPage ctx={ctxOf(req, reply)} query={query} results={results} limit={SEARCH_LIMIT} />);
+  });
+
+  const memberByNumber = async (raw: string) => {
+    const number = normalizeDigits(raw);
+    const member = /^1\d{5}$/.test(number) ? await members.findByNumber(number) : undefined;
+    if (!member) throw notFound('member');
+    return member;
+  };
+
+  app.get<{ Params: { number: string } }>('/staff/members/:number', { preHandler: requireStaff }, async (req, reply) => {
+    const member = await memberByNumber(req.params.number);
+    return web.render(reply, <StaffMemberPage ctx={ctxOf(req, reply)} member={member} />);
+  });
+
+  app.post<{ Params: { number: string } }>('/staff/members/:number/reset-link', { preHandler: requireStaff }, async (req, reply) => {
+    const member = await memberByNumber(req.params.number);
+    await auth.sendResetLink(web.actor(req), member.id, 'ja');
+    return web.redirect(reply, `/staff/members/${member.member_number}`, 'staff.resetSent');
+  });
+
+  // ── Check-in QR verification (reception desk) ──────────────────────────────────────────────────
+  app.get('/staff/qr', { preHandler: requireStaff }, async (req, reply) => web.render(reply, <QrVerifyPage ctx={ctxOf(req, reply)} />));
+
+  app.post('/staff/qr', { preHandler: requireStaff }, async (req, reply) => {
+    const form = parseForm(qrVerifySchema, req.body);
+    if (!form.ok) return web.render(reply, <QrVerifyPage ctx={ctxOf(req, reply)} errors={form.errors} values={form.values} />, 400);
+    const result = await checkin.verify(form.data.code);
+    return web.render(reply, <QrVerifyPage ctx={ctxOf(req, reply)} values={form.values} result={result} />);
+  });
+
+  // ── Staff accounts (admin only) ────────────────────────────────────────────────────────────────
+  app.get('/staff/accounts', { preHandler: requireAdmin }, async (req, reply) =>
+    web.render(reply, <AccountsPage ctx={ctxOf(req, reply)} users={await staff.list()} selfId={req.staff!.id} />));
+
+  app.get('/staff/accounts/new', { preHandler: requireAdmin }, async (req, reply) => web.render(reply, <InvitePage ctx={ctxOf(req, reply)} />));
+
+  app.post('/staff/accounts/new', { preHandler: requireAdmin }, async (req, reply) => {
+    const form = parseForm(inviteSchema, req.body);
+    if (!form.ok) return web.render(reply, <InvitePage ctx={ctxOf(req, reply)} errors={form.errors} values={form.values} />, 400);
+    try {
+      await staff.invite(web.actor(req), form.data, req.locale);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'conflict') {
+        return web.render(reply, <InvitePage ctx={ctxOf(req, reply)} errors={{ email: 'staff.emailTaken' }} values={form.values} />, 409);
+      }
+      throw err;
+    }
+    return web.redirect(reply, '/staff/accounts', 'staff.invited');
+  });
+
+  const accountAction = (path: string, run: (actorId: ReturnType<Web['actor']>, id: number) => Promise<void>, flash: 'staff.disabled' | 'staff.enabled' | 'staff.reset2faDone') =>
+    app.post<{ Params: { id: string } }>(`/staff/accounts/:id/${path}`, { preHandler: requireAdmin }, async (req, reply) => {
+      const id = Number(req.params.id);
+      if (!Number.isInteger(id) || id <= 0) throw notFound('staff');
+      await run(web.actor(req), id);
+      return web.redirect(reply, '/staff/accounts', flash);
+    });
+  accountAction('disable', (actor, id) => staff.setDisabled(actor, id, true), 'staff.disabled');
+  accountAction('enable', (actor, id) => staff.setDisabled(actor, id, false), 'staff.enabled');
+  accountAction('reset-2fa', (actor, id) => staff.resetSecondFactor(actor, id), 'staff.reset2faDone');
+}

@@ -1,0 +1,46 @@
+import type { Executor } from './db/database';
+
+/** Who did something: the member, a staff user, the system (jobs), or nobody logged in. */
+export interface Actor {
+  type: 'member' | 'staff' | 'system' | 'anonymous';
+  id: number | null;
+  ip?: string;
+  requestId?: string;
+}
+
+export const systemActor: Actor = { type: 'system', id: null };
+
+export interface AuditEntry {
+  action: string;
+  subjectType?: string;
+  subjectId?: string | number;
+  memberId?: number | null;
+  before?: unknown;
+  after?: unknown;
+  detail?: unknown;
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+/**
+ * The one way to write the audit trail. Call it with the transaction that makes the change, so the
+ * record and the change commit together or not at all. Never pass passwords or tokens in it.
+ */
+export async function audit(db: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_type: actor.type,
+      actor_id: actor.id,
+      action: entry.action,
+      subject_type: entry.subjectType ?? null,
+      subject_id: entry.subjectId === undefined ? null : String(entry.subjectId),
+      member_id: entry.memberId ?? null,
+      ip: actor.ip ?? null,
+      request_id: actor.requestId ?? null,
+      before: json(entry.before),
+      after: json(entry.after),
+      detail: json(entry.detail),
+    })
+    .execute();
+}

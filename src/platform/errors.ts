@@ -1,0 +1,29 @@
+/**
+ * The short vocabulary of failures a service may raise. One error handler (app.ts) maps them to
+ * HTTP and to a page in the user's language; nothing else decides a status code for an error.
+ */
+export type ErrorCode = 'bad_request' | 'forbidden' | 'not_found' | 'invalid_state' | 'conflict' | 'too_many_requests' | 'unavailable';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  forbidden: 403,
+  not_found: 404,
+  invalid_state: 409,
+  conflict: 409,
+  too_many_requests: 429,
+  unavailable: 503,
+};
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(readonly code: ErrorCode, message: string = code) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+export const badRequest = (why?: string) => new AppError('bad_request', why);
+export const forbidden = (why?: string) => new AppError('forbidden', why);
+export const notFound = (why?: string) => new AppError('not_found', why);
+export const invalidState = (why?: string) => new AppError('invalid_state', why);
+export const conflict = (why?: string) => new AppError('conflict', why);

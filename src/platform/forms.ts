@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { MessageKey } from './i18n';
+import type { FormErrors, FormValues } from './views/context';
+
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/**
+ * A text field: trimmed, required unless `optional`, bounded, no control characters (NUL bytes and
+ * the like never reach the database). Messages are catalogue keys, shown in the user's language.
+ */
+export function text(opts: { max: number; required?: MessageKey; optional?: boolean; tooLong?: MessageKey }) {
+  const base = z
+    .string({ error: opts.required ?? 'error.required' })
+    .transform((s) => s.trim())
+    .refine((s) => !CONTROL_CHARS.test(s), { message: 'error.invalidChars' })
+    .refine((s) => [...s].length <= opts.max, { message: opts.tooLong ?? 'error.tooLong' });
+  if (opts.optional) return base;
+  return base.refine((s) => s.length > 0, { message: opts.required ?? 'error.required' });
+}
+
+export type FormResult<T> = { ok: true; data: T; values: FormValues } | { ok: false; errors: FormErrors; values: FormValues };
+
+/** The submitted strings, to re-render the form with the member's input kept. */
+export function formValues(body: unknown): FormValues {
+  const values: FormValues = {};
+  if (body && typeof body === 'object') {
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+      if (k !== '_csrf' && typeof v === 'string') values[k] = v.slice(0, 20_000);
+    }
+  }
+  return values;
+}
+
+/** One call per form: the schema's first message per field becomes the inline error and the summary. */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
+  const values = formValues(body);
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return { ok: true, data: result.data, values };
+  const errors: FormErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    errors[field] ??= (issue.message.includes('.') ? issue.message : 'error.400.title') as MessageKey;
+  }
+  return { ok: false, errors, values };
+}

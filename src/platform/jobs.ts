@@ -1,0 +1,47 @@
+import { fromKysely, PgBoss } from 'pg-boss';
+import type { Executor } from './db/database';
+
+export type JobHandler<T> = (data: T) => Promise<void>;
+
+export interface Jobs {
+  /**
+   * Queue a job. Given the transaction that makes the business change, the job is written in it and
+   * becomes visible only when that transaction commits: work "after commit" that is never lost.
+   */
+  send<T extends object>(name: string, data: T, tx?: Executor): Promise<void>;
+  work<T extends object>(name: string, handler: JobHandler<T>): Promise<void>;
+  schedule(name: string, cron: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startJobs(connectionString: string, opts: { schedule?: boolean } = {}): Promise<Jobs> {
+  const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4 });
+  boss.on('error', (err: Error) => console.error(`[jobs] ${err.message}`));
+  await boss.start();
+  const created = new Set<string>();
+  const ensureQueue = async (name: string) => {
+    if (created.has(name)) return;
+    await boss.createQueue(name, { retryLimit: 10, retryDelay: 15, retryBackoff: true, retryDelayMax: 600 });
+    created.add(name);
+  };
+
+  return {
+    async send(name, data, tx) {
+      await ensureQueue(name);
+      await boss.send(name, data, tx ? { db: fromKysely(tx) } : undefined);
+    },
+    async work(name, handler) {
+      await ensureQueue(name);
+      await boss.work(name, { pollingIntervalSeconds: 0.5 }, async (jobs: { data: unknown }[]) => {
+        for (const job of jobs) await handler(job.data as never);
+      });
+    },
+    async schedule(name, cron) {
+      await ensureQueue(name);
+      await boss.schedule(name, cron, {}, { tz: 'Asia/Tokyo' });
+    },
+    async stop() {
+      await boss.stop({ graceful: true, timeout: 5000 });
+    },
+  };
+}

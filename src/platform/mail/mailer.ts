@@ -1,0 +1,101 @@
+import nodemailer from 'nodemailer';
+import type { Config } from '../config';
+import type { Db, Executor } from '../db/database';
+import type { Jobs } from '../jobs';
+import { type Locale, type MessageKey, translator } from '../i18n';
+
+export const MAIL_JOB = 'mail.deliver';
+
+export interface MailTemplate {
+  subject: MessageKey;
+  body: MessageKey;
+}
+
+export interface OutgoingMail {
+  to: string;
+  template: MailTemplate;
+  locale: Locale;
+  params: Record<string, string | number>;
+  memberId?: number | null;
+}
+
+export interface Transport {
+  send(mail: { from: string; to: string; subject: string; text: string; html: string }): Promise<void>;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Text and HTML from one catalogue entry: the HTML is the text with paragraphs and live links. */
+export function renderMail(mail: OutgoingMail, society: string): { subject: string; text: string; html: string } {
+  const t = translator(mail.locale);
+  const params = { society, ...mail.params };
+  const body = `${t(mail.template.body, params)}\n\n--\n${t('mail.footer', { society })}`;
+  const html = body
+    .split(/\n{2,}/)
+    .map((para) => `<p>${escapeHtml(para).replace(/https?:\/\/[^\s<]+/g, (u) => `<a href="${u}">${u}</a>`).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+  return {
+    subject: t(mail.template.subject, params),
+    text: body,
+    html: `<!doctype html><html lang="${mail.locale}"><body style="font-family:sans-serif;line-height:1.7">${html}</body></html>`,
+  };
+}
+
+export function smtpTransport(config: Config): Transport | null {
+  if (!config.smtp) return null;
+  const transporter = nodemailer.createTransport({
+    host: config.smtp.host,
+    port: config.smtp.port,
+    secure: config.smtp.secure,
+    auth: config.smtp.user ? { user: config.smtp.user, pass: config.smtp.pass ?? '' } : undefined,
+    // Loopback test servers have no certificate; production SMTP must have one.
+    tls: config.isProduction ? undefined : { rejectUnauthorized: false },
+  });
+  return { send: async (m) => void (await transporter.sendMail(m)) };
+}
+
+/**
+ * Mail is written to the `mails` table inside the caller's transaction and delivered by a job after
+ * commit. A failed delivery is retried by the job and never undoes the business change.
+ */
+export class Mailer {
+  constructor(private db: Db, private jobs: Jobs, private transport: Transport | null, private config: Config) {}
+
+  async queue(tx: Executor, mail: OutgoingMail): Promise<number> {
+    const rendered = renderMail(mail, this.config.societyName[mail.locale]);
+    const row = await tx
+      .insertInto('mails')
+      .values({
+        to_address: mail.to,
+        template: mail.template.subject,
+        locale: mail.locale,
+        subject: rendered.subject,
+        text_body: rendered.text,
+        html_body: rendered.html,
+        member_id: mail.memberId ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.jobs.send(MAIL_JOB, { mailId: row.id }, tx);
+    return row.id;
+  }
+
+  /** The job handler. Idempotent: a mail already sent is not sent again. */
+  async deliver(mailId: number): Promise<void> {
+    const mail = await this.db.selectFrom('mails').selectAll().where('id', '=', mailId).executeTakeFirst();
+    if (!mail || mail.status === 'sent') return;
+    if (!this.transport) {
+      // Development without SMTP: the mail lives only in the outbox page (/dev/mail).
+      await this.db.updateTable('mails').set({ status: 'sent', sent_at: new Date() }).where('id', '=', mailId).execute();
+      return;
+    }
+    try {
+      await this.transport.send({ from: this.config.mailFrom, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
+      await this.db.updateTable('mails').set({ status: 'sent', sent_at: new Date(), attempts: mail.attempts + 1, last_error: null }).where('id', '=', mailId).execute();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await this.db.updateTable('mails').set({ attempts: mail.attempts + 1, last_error: message.slice(0, 500) }).where('id', '=', mailId).execute();
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import type { Clock } from '../clock';
+import type { Db } from '../db/database';
+
+const WINDOW_MS = 15 * 60_000;
+const FREE_FAILURES = 5;
+const BASE_DELAY_MS = 30_000;
+/** The longest an attacker can keep a real member out: a quarter of an hour, then one try again. */
+const MAX_DELAY_MS = 15 * 60_000;
+
+/**
+ * Per-account brute-force brake. After 5 failures inside 15 minutes each further try must wait a
+ * growing delay (30 s, 60 s, 2 min … at most 15 min) counted from the last failure. A success clears it.
+ * Per-IP limits are @fastify/rate-limit's job (app.ts).
+ */
+export class LoginThrottle {
+  constructor(private db: Db, private clock: Clock) {}
+
+  /** Milliseconds the account must still wait; 0 when a try is allowed now. */
+  async waitFor(realm: string, accountKey: string): Promise<number> {
+    const now = this.clock.now().getTime();
+    const rows = await this.db
+      .selectFrom('login_attempts')
+      .select(['succeeded', 'created_at'])
+      .where('realm', '=', realm)
+      .where('account_key', '=', accountKey)
+      .where('created_at', '>', new Date(now - WINDOW_MS))
+      .orderBy('created_at', 'desc')
+      .limit(50)
+      .execute();
+    const failures: Date[] = [];
+    for (const row of rows) {
+      if (row.succeeded) break;
+      failures.push(row.created_at);
+    }
+    if (failures.length < FREE_FAILURES) return 0;
+    const delay = Math.min(BASE_DELAY_MS * 2 ** (failures.length - FREE_FAILURES), MAX_DELAY_MS);
+    const last = failures[0]!.getTime();
+    return Math.max(0, last + delay - now);
+  }
+
+  async record(realm: string, accountKey: string, ip: string, succeeded: boolean): Promise<void> {
+    await this.db
+      .insertInto('login_attempts')
+      .values({ realm, account_key: accountKey, ip, succeeded, created_at: this.clock.now() })
+      .execute();
+  }
+}

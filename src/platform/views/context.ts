@@ -1,0 +1,25 @@
+import type { Locale, MessageKey, Translate } from '../i18n';
+
+export interface NavTab {
+  href: string;
+  label: MessageKey;
+}
+
+/** What every page needs from the request, built once per request by the platform (app.ts). */
+export interface PageContext {
+  t: Translate;
+  locale: Locale;
+  path: string;
+  csrfToken: string;
+  societyName: string;
+  realm: 'member' | 'staff' | 'public';
+  /** Tabs of the logged-in area; empty when nobody is logged in. */
+  tabs: NavTab[];
+  userName?: string;
+  flash?: MessageKey;
+  requestId: string;
+}
+
+/** Field name → message; rendered inline beside the field and, once, in the error summary. */
+export type FormErrors = Partial<Record<string, MessageKey>>;
+export type FormValues = Record<string, string>;

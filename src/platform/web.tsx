@@ -1,0 +1,91 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { Actor } from './audit';
+import type { Config } from './config';
+import { isLocale, type Locale, type MessageKey, type Translate, translator } from './i18n';
+import type { Session } from './security/sessions';
+import type { NavTab, PageContext } from './views/context';
+
+export interface AuthUser {
+  id: number;
+  displayName: string;
+  role?: 'staff' | 'admin';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+    t: Translate;
+    flashKey?: MessageKey;
+    memberSession?: Session;
+    member?: AuthUser;
+    staffSession?: Session;
+    staff?: AuthUser;
+  }
+}
+
+export const FLASH_COOKIE = 'flash';
+export const LANG_COOKIE = 'lang';
+
+/** Only a local path may be a redirect target: no open redirects through ?next=. */
+export function safeLocalPath(next: unknown, fallback = '/'): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 500) return fallback;
+  return next;
+}
+
+export interface Web {
+  context(req: FastifyRequest, reply: FastifyReply, realm?: PageContext['realm']): PageContext;
+  render(reply: FastifyReply, page: VNode, status?: number): FastifyReply;
+  redirect(reply: FastifyReply, url: string, flash?: MessageKey): FastifyReply;
+  actor(req: FastifyRequest): Actor;
+  resolveLocale(req: FastifyRequest): Locale;
+}
+
+export function createWeb(config: Config, tabs: { member: NavTab[]; staff: NavTab[] }): Web {
+  const secure = config.isProduction;
+  return {
+    context(req, reply, realm) {
+      const r = realm ?? (req.staff ? 'staff' : req.member ? 'member' : 'public');
+      const user = r === 'staff' ? req.staff : r === 'member' ? req.member : undefined;
+      const staffTabs = tabs.staff.filter((tab) => tab.href !== '/staff/accounts' || req.staff?.role === 'admin');
+      if (req.flashKey) reply.clearCookie(FLASH_COOKIE, { path: '/' });
+      return {
+        t: req.t,
+        locale: req.locale,
+        path: req.url.split('?')[0] ?? '/',
+        csrfToken: reply.generateCsrf(),
+        societyName: config.societyName[req.locale],
+        realm: r,
+        tabs: user ? (r === 'staff' ? staffTabs : tabs.member) : [],
+        userName: user?.displayName,
+        flash: req.flashKey,
+        requestId: String(req.id),
+      };
+    },
+    render(reply, page, status = 200) {
+      return reply
+        .status(status)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(`<!doctype html>${renderToString(page)}`);
+    },
+    redirect(reply, url, flash) {
+      if (flash) reply.setCookie(FLASH_COOKIE, flash, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: 60 });
+      return reply.redirect(url, 303);
+    },
+    actor(req) {
+      if (req.staff) return { type: 'staff', id: req.staff.id, ip: req.ip, requestId: String(req.id) };
+      if (req.member) return { type: 'member', id: req.member.id, ip: req.ip, requestId: String(req.id) };
+      return { type: 'anonymous', id: null, ip: req.ip, requestId: String(req.id) };
+    },
+    resolveLocale(req) {
+      const fromCookie = req.cookies[LANG_COOKIE];
+      if (isLocale(fromCookie)) return fromCookie;
+      const accept = String(req.headers['accept-language'] ?? '');
+      return /^\s*en\b/i.test(accept) ? 'en' : 'ja';
+    },
+  };
+}
+
+export { translator };
