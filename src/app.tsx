@@ -215,7 +215,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   });
 
   // ── Modules ─────────────────────────────────────────────────────────────────────────────────────
-  memberAuthRoutes(app, { web, auth: services.auth, secureCookies: secure });
+  memberAuthRoutes(app, { web, auth: services.auth, secureCookies: secure, rateLimit: config.authRateLimit });
   homeRoutes(app, { web, members: services.members, notices: services.notices, clock: deps.clock, requireMember, links: [
     { href: 'https://www.j-circ.or.jp/', label: 'home.elearning' },
     { href: 'https://www.j-circ.or.jp/annual/', label: 'home.annualMeetings' },
@@ -223,7 +223,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   ] });
   memberProfileRoutes(app, { web, members: services.members, requireMember });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
-  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure });
+  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   if (!config.isProduction) devMailRoutes(app, { web, db: deps.db });
 

@@ -26,7 +26,7 @@ const schema = z
     SOCIETY_NAME: z.string().default('日本循環器学会'),
     SOCIETY_NAME_EN: z.string().default('The Japanese Circulation Society'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DEMO_DATA: bool,
+    AUTH_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -49,6 +49,8 @@ export interface Config {
   mailFrom: string;
   societyName: { ja: string; en: string };
   logLevel: string;
+  /** Per IP and minute, on the endpoints that take a secret or send mail. */
+  authRateLimit: number;
   /** Demo logins are refused in production whatever the database holds. */
   demoLoginsAllowed: boolean;
 }
@@ -79,6 +81,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM ?? 'Koushin <no-reply@koushin.localhost>',
     societyName: { ja: e.SOCIETY_NAME, en: e.SOCIETY_NAME_EN },
     logLevel: e.LOG_LEVEL,
+    authRateLimit: e.AUTH_RATE_LIMIT,
     demoLoginsAllowed: !isProduction,
   };
 }

@@ -17,10 +17,11 @@ export function clearSessionCookie(reply: FastifyReply, realm: Realm): void {
 }
 
 /** Per-IP brake on the endpoints that take a secret or send mail (per-account brake: LoginThrottle). */
-export const authRateLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+export const authRateLimit = (perMinute: number) => ({ config: { rateLimit: { max: perMinute, timeWindow: '1 minute' } } });
 
-export function memberAuthRoutes(app: FastifyInstance, deps: { web: Web; auth: AuthService; secureCookies: boolean }) {
+export function memberAuthRoutes(app: FastifyInstance, deps: { web: Web; auth: AuthService; secureCookies: boolean; rateLimit: number }) {
   const { web, auth, secureCookies } = deps;
+  const limited = authRateLimit(deps.rateLimit);
 
   app.get<{ Querystring: { next?: string; expired?: string; loggedOut?: string } }>('/login', async (req, reply) => {
     if (req.member) return reply.redirect('/', 303);
@@ -30,7 +31,7 @@ export function memberAuthRoutes(app: FastifyInstance, deps: { web: Web; auth: A
     return web.render(reply, <LoginPage ctx={ctx} message={message} next={next} />);
   });
 
-  app.post<{ Body: Record<string, string> }>('/login', { config: authRateLimit }, async (req, reply) => {
+  app.post<{ Body: Record<string, string> }>('/login', limited, async (req, reply) => {
     const form = parseForm(loginSchema, req.body);
     const next = req.body?.next ? safeLocalPath(req.body.next) : undefined;
     if (!form.ok) {
@@ -57,7 +58,7 @@ export function memberAuthRoutes(app: FastifyInstance, deps: { web: Web; auth: A
 
   app.get('/password/forgot', async (req, reply) => web.render(reply, <ForgotPage ctx={web.context(req, reply)} />));
 
-  app.post('/password/forgot', { config: authRateLimit }, async (req, reply) => {
+  app.post('/password/forgot', limited, async (req, reply) => {
     const form = parseForm(forgotSchema, req.body);
     if (!form.ok) return web.render(reply, <ForgotPage ctx={web.context(req, reply)} errors={form.errors} values={form.values} />, 400);
     await auth.requestReset(web.actor(req), form.data.memberNumber, req.locale);
@@ -69,7 +70,7 @@ export function memberAuthRoutes(app: FastifyInstance, deps: { web: Web; auth: A
     return web.render(reply, <NewPasswordPage ctx={web.context(req, reply)} token={req.params.token} invalid={!usable} />, usable ? 200 : 400);
   });
 
-  app.post<{ Params: { token: string } }>('/password/reset/:token', { config: authRateLimit }, async (req, reply) => {
+  app.post<{ Params: { token: string } }>('/password/reset/:token', limited, async (req, reply) => {
     const form = parseForm(newPasswordSchema, req.body);
     const ctx = () => web.context(req, reply);
     if (!form.ok) return web.render(reply, <NewPasswordPage ctx={ctx()} token={req.params.token} errors={form.errors} />, 400);

@@ -16,6 +16,7 @@ export function ProfileListPage({ ctx, member }: { ctx: PageContext; member: Mem
     <Layout ctx={ctx} title={ctx.t('profile.listTitle')}>
       <h1>{ctx.t('profile.listTitle')}</h1>
       <p>{ctx.t('profile.listLead')}</p>
+      <div class="table-wrap">
       <table class="table">
         <thead>
           <tr><th scope="col">{ctx.t('profile.memberNumber')}</th><th scope="col">{ctx.t('profile.name')}</th></tr>
@@ -27,6 +28,7 @@ export function ProfileListPage({ ctx, member }: { ctx: PageContext; member: Mem
           </tr>
         </tbody>
       </table>
+      </div>
     </Layout>
   );
 }

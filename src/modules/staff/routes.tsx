@@ -19,9 +19,10 @@ const SEARCH_LIMIT = 50;
 
 export function staffRoutes(app: FastifyInstance, deps: {
   web: Web; staff: StaffService; members: MembersService; auth: AuthService; checkin: CheckinService;
-  requireStaff: preHandlerHookHandler; requireAdmin: preHandlerHookHandler; secureCookies: boolean;
+  requireStaff: preHandlerHookHandler; requireAdmin: preHandlerHookHandler; secureCookies: boolean; rateLimit: number;
 }) {
   const { web, staff, members, auth, checkin, requireStaff, requireAdmin, secureCookies } = deps;
+  const limited = authRateLimit(deps.rateLimit);
   const ctxOf = (req: Parameters<Web['context']>[0], reply: Parameters<Web['context']>[1]) => web.context(req, reply, 'staff');
 
   // ── Sign-in: password, then TOTP (or enrolment on the first login) ─────────────────────────────
@@ -31,7 +32,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
     return web.render(reply, <StaffLoginPage ctx={ctx} message={req.query.expired ? ctx.t('login.sessionExpired') : undefined} />);
   });
 
-  app.post('/staff/login', { config: authRateLimit }, async (req, reply) => {
+  app.post('/staff/login', limited, async (req, reply) => {
     const form = parseForm(staffLoginSchema, req.body);
     if (!form.ok) return web.render(reply, <StaffLoginPage ctx={ctxOf(req, reply)} errors={form.errors} values={form.values} />, 400);
     const result = await staff.login(web.actor(req), form.data.email, form.data.password, req.staffSession);
@@ -51,7 +52,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
     return web.render(reply, <SecondFactorPage ctx={ctxOf(req, reply)} />);
   });
 
-  app.post('/staff/login/verify', { config: authRateLimit }, async (req, reply) => {
+  app.post('/staff/login/verify', limited, async (req, reply) => {
     const session = req.staffSession;
     if (session?.stage !== 'second_factor') return reply.redirect('/staff/login', 303);
     const form = parseForm(codeSchema, req.body);
@@ -70,7 +71,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
     return web.render(reply, <EnrolPage ctx={ctxOf(req, reply)} secret={secret} qr={qr} />);
   });
 
-  app.post('/staff/enrol', { config: authRateLimit }, async (req, reply) => {
+  app.post('/staff/enrol', limited, async (req, reply) => {
     const session = req.staffSession;
     if (session?.stage !== 'enrol') return reply.redirect('/staff/login', 303);
     const form = parseForm(codeSchema, req.body);
@@ -95,7 +96,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
     return web.render(reply, <AcceptInvitePage ctx={ctxOf(req, reply)} token={req.params.token} invalid={!usable} />, usable ? 200 : 400);
   });
 
-  app.post<{ Params: { token: string } }>('/staff/invite/:token', { config: authRateLimit }, async (req, reply) => {
+  app.post<{ Params: { token: string } }>('/staff/invite/:token', limited, async (req, reply) => {
     const form = parseForm(newPasswordSchema, req.body);
     if (!form.ok) return web.render(reply, <AcceptInvitePage ctx={ctxOf(req, reply)} token={req.params.token} errors={form.errors} />, 400);
     const problem = await staff.acceptInvite(web.actor(req), req.params.token, form.data.password);

@@ -59,7 +59,7 @@ export function Layout({ ctx, title, errors, fieldLabels, children }: LayoutProp
         <link rel="stylesheet" href="/assets/tokens.css" />
         <link rel="stylesheet" href="/assets/app.css" />
       </head>
-      <body>
+      <body class={ctx.realm === 'staff' ? 'staff' : undefined}>
         <a class="skip-link" href="#main">{ctx.t('nav.skip')}</a>
         <header class="site-header">
           <div class="site-header__bar">

@@ -1,0 +1,67 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createApp, createServices, registerJobs, type Services } from '../app';
+import { FakeClock } from '../platform/clock';
+import { type Config, loadConfig } from '../platform/config';
+import { createDb, type Db } from '../platform/db/database';
+import { type Jobs, startJobs } from '../platform/jobs';
+import { smtpTransport } from '../platform/mail/mailer';
+import { MailCatcher } from './smtp';
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  services: Services;
+  config: Config;
+  clock: FakeClock;
+  mail: MailCatcher;
+  jobs: Jobs;
+  close(): Promise<void>;
+}
+
+/** A fresh database copied from the migrated template: every test file starts from nothing. */
+export async function freshDatabase(): Promise<string> {
+  const name = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE koushin_template`);
+  await admin.end();
+  return inject('pgTemplateUrl').replace(/\/koushin_template$/, `/${name}`);
+}
+
+/** The real app (same composition root as production) on a fresh database, real SMTP and real jobs. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const url = await freshDatabase();
+  const mail = await new MailCatcher().start();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: url,
+    BASE_URL: 'http://koushin.test',
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(mail.port),
+    MAIL_FROM: 'Koushin <no-reply@koushin.test>',
+    AUTH_RATE_LIMIT: '1000',
+    ...env,
+  });
+  const { db } = createDb(url, 5);
+  const jobs = await startJobs(url, { schedule: false });
+  const clock = new FakeClock(new Date());
+  const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config) };
+  const services = createServices(deps);
+  const app = await createApp(deps, services);
+  await registerJobs(deps, services);
+  await app.ready();
+  return {
+    app, db, services, config, clock, mail, jobs,
+    async close() {
+      await app.close();
+      await jobs.stop();
+      await db.destroy();
+      await mail.stop();
+    },
+  };
+}

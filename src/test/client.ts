@@ -1,0 +1,66 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+/** A browser-like client over app.inject: keeps cookies, reads the CSRF token from the last form page. */
+export class TestClient {
+  private cookies = new Map<string, string>();
+  last?: LightMyRequestResponse;
+
+  constructor(private app: FastifyInstance, private defaultHeaders: Record<string, string> = {}) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private remember(res: LightMyRequestResponse): LightMyRequestResponse {
+    for (const c of res.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
+      const gone = c.value === '' || (c.expires && c.expires.getTime() < Date.now()) || c.maxAge === 0;
+      if (gone) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    this.last = res;
+    return res;
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.remember(await this.app.inject({ method: 'GET', url, headers: { ...this.defaultHeaders, cookie: this.cookieHeader(), ...headers } }));
+  }
+
+  csrfToken(html = this.last?.body ?? ''): string {
+    const match = html.match(/name="_csrf" value="([^"]+)"/);
+    if (!match) throw new Error('no CSRF token on the last page');
+    return match[1]!;
+  }
+
+  /** POSTs a form as the browser would: with the CSRF token of the page last loaded (unless `csrf: false`). */
+  async post(url: string, fields: Record<string, string>, opts: { csrf?: boolean | string } = {}): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams(fields);
+    if (opts.csrf !== false) body.set('_csrf', typeof opts.csrf === 'string' ? opts.csrf : this.csrfToken());
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...this.defaultHeaders, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      }),
+    );
+  }
+
+  /** GET the page with the form, then submit it. */
+  async submit(pageUrl: string, action: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+    await this.get(pageUrl);
+    return this.post(action, fields);
+  }
+}
+
+/** Visible text of an HTML page, tags stripped, for assertions on what a user reads. */
+export function textOf(html: string): string {
+  return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, ' ');
+}
