@@ -39,7 +39,7 @@ export default async function setup(project: TestProject) {
   await db.destroy();
   const boss = new PgBoss({ connectionString: templateUrl, schedule: false, supervise: false });
   await boss.start();
-  await boss.stop({ graceful: false, wait: true });
+  await boss.stop({ graceful: false });
 
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplateUrl', templateUrl);
