@@ -9,8 +9,8 @@ export { DEMO_PASSWORDS };
 
 /** Fixed TOTP secrets, so a demo can be added to an authenticator app once and keep working. */
 export const DEMO_STAFF = [
-  { email: 'staff@example.jp', displayName: '事務局 花子', role: 'staff' as const, totpSecret: 'JBSWY3DPEHPK3PXPKOUSHINSTAFF234' },
-  { email: 'admin@example.jp', displayName: '管理者 一郎', role: 'admin' as const, totpSecret: 'JBSWY3DPEHPK3PXPKOUSHINADMIN234' },
+  { email: 'staff@example.jp', displayName: '事務局 花子', role: 'staff' as const, totpSecret: 'KOUSHINSTAFFDEMOJBSWY3DPEHPK3PXP' },
+  { email: 'admin@example.jp', displayName: '管理者 一郎', role: 'admin' as const, totpSecret: 'KOUSHINADMINDEMOJBSWY3DPEHPK3PXP' },
 ];
 
 /**

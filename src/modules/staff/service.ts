@@ -92,7 +92,7 @@ export class StaffService {
     let ok = false;
     let method = 'totp';
     if (/^\d{6}$/.test(cleaned)) {
-      const result = await verifyTotp({ secret: decryptSecret(secret, user.totp_secret_enc), token: cleaned, epochTolerance: 30 });
+      const result = await verifyTotp({ secret: decryptSecret(secret, user.totp_secret_enc), token: cleaned, epochTolerance: 30 }).catch(() => ({ valid: false }));
       ok = result.valid;
     } else if (cleaned.length >= 10) {
       method = 'recovery_code';

@@ -1,0 +1,39 @@
+/**
+ * The server the browser tests run against: the real `npm start` program (demo data included) on a
+ * throwaway embedded database, sending mail by SMTP to a catcher that writes each message to a file
+ * the tests read. Started by Playwright's webServer; stopped with it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MailCatcher } from '../src/test/smtp';
+import { E2E_MAIL_FILE } from './mail';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'koushin-e2e-'));
+fs.chmodSync(dataDir, 0o755);
+fs.mkdirSync(path.dirname(E2E_MAIL_FILE), { recursive: true });
+fs.writeFileSync(E2E_MAIL_FILE, '[]');
+
+const catcher = await new MailCatcher().start();
+const originalPush = catcher.received.push.bind(catcher.received);
+catcher.received.push = (...mails) => {
+  const n = originalPush(...mails);
+  fs.writeFileSync(E2E_MAIL_FILE, JSON.stringify(catcher.received, null, 1));
+  return n;
+};
+
+const port = process.env.E2E_PORT ?? '3100';
+Object.assign(process.env, {
+  NODE_ENV: 'development',
+  PORT: port,
+  HOST: '127.0.0.1',
+  BASE_URL: `http://127.0.0.1:${port}`,
+  DATA_DIR: dataDir,
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: String(catcher.port),
+  LOG_LEVEL: 'warn',
+  AUTH_RATE_LIMIT: '1000',
+});
+process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+await import('../src/main');
