@@ -19,7 +19,7 @@ import { loggerOptions } from './platform/logger';
 import { SessionStore, sessionPolicies, type Realm } from './platform/security/sessions';
 import { LoginThrottle } from './platform/security/throttle';
 import { ErrorPage } from './platform/views/error-page';
-import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath, type Web } from './platform/web';
+import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath } from './platform/web';
 import { isLocale, type MessageKey } from './platform/i18n';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
