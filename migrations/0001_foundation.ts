@@ -72,6 +72,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       password_hash     text,
       totp_secret_enc   text,
       totp_enrolled_at  timestamptz,
+      totp_last_step    bigint,
       disabled_at       timestamptz,
       last_login_at     timestamptz,
       created_at        timestamptz NOT NULL DEFAULT now()

@@ -188,7 +188,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   };
   const requireStaff: preHandlerHookHandler = async (req, reply) => {
     if (req.staff) return;
-    if (req.staffSession) return reply.redirect('/staff/login/verify', 303);
+    if (req.staffSession) return reply.redirect(req.staffSession.stage === 'enrol' ? '/staff/enrol' : '/staff/login/verify', 303);
     if (req.cookies[sessionPolicies.staff.cookie]) clearSessionCookie(reply, 'staff');
     return reply.redirect(`/staff/login${expired.has(req) ? '?expired=1' : ''}`, 303);
   };

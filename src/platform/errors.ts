@@ -27,3 +27,10 @@ export const forbidden = (why?: string) => new AppError('forbidden', why);
 export const notFound = (why?: string) => new AppError('not_found', why);
 export const invalidState = (why?: string) => new AppError('invalid_state', why);
 export const conflict = (why?: string) => new AppError('conflict', why);
+
+/** A record id from a URL: a positive 32-bit integer, or the 404 page (never a database error). */
+export function idParam(raw: string, what: string): number {
+  const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw notFound(what);
+  return id;
+}

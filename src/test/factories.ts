@@ -1,3 +1,4 @@
+import { generate } from 'otplib';
 import type { Db } from '../platform/db/database';
 import type { Member } from '../platform/db/schema';
 import { hashPassword } from '../platform/security/passwords';
@@ -58,4 +59,13 @@ export async function createStaff(db: Db, secret: string, overrides: { email?: s
     await repo.update(db, user.id, { totp_secret_enc: encryptSecret(secret, TEST_TOTP_SECRET), totp_enrolled_at: new Date() });
   }
   return user;
+}
+
+/**
+ * The authenticator app's next code, by the app's clock. Each call moves the clock to the next 30-second
+ * step first, because the app (rightly) never accepts one code twice.
+ */
+export async function nextTotp(clock: { advance(ms: number): void; now(): Date }, secret = TEST_TOTP_SECRET): Promise<string> {
+  clock.advance(30_000);
+  return generate({ secret, epoch: Math.floor(clock.now().getTime() / 1000) });
 }

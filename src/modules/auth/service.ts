@@ -66,16 +66,19 @@ export class AuthService {
     await this.sendResetLink(actor, member.id, locale);
   }
 
-  /** Also used by staff from the member page: staff never see or set a password, they send this link. */
-  async sendResetLink(actor: Actor, memberId: number, locale: Locale): Promise<void> {
+  /**
+   * Also used by staff from the member page: staff never see or set a password, they send this link.
+   * Returns false when the hourly limit kept the mail back.
+   */
+  async sendResetLink(actor: Actor, memberId: number, locale: Locale): Promise<boolean> {
     const { db, clock, mailer, members, baseUrl } = this.deps;
     const member = await members.getById(memberId);
-    await db.transaction().execute(async (tx) => {
+    return db.transaction().execute(async (tx) => {
       const now = clock.now();
       const recent = await this.repo.countRecentResetTokens(tx, member.id, new Date(now.getTime() - 3_600_000));
       if (recent >= RESET_MAILS_PER_HOUR) {
         await audit(tx, actor, { action: 'auth.reset_suppressed', subjectType: 'member', subjectId: member.id, memberId: member.id });
-        return;
+        return false;
       }
       const token = randomToken();
       await this.repo.insertResetToken(tx, { member_id: member.id, token_hash: hashToken(token), expires_at: new Date(now.getTime() + RESET_TOKEN_TTL_MS), created_at: now });
@@ -85,6 +88,7 @@ export class AuthService {
         template: { subject: 'mail.resetSubject', body: 'mail.resetBody' },
         params: { name: fullName(member), link: `${baseUrl}/password/reset/${token}` },
       });
+      return true;
     });
   }
 

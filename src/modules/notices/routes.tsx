@@ -1,5 +1,5 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
-import { notFound } from '../../platform/errors';
+import { idParam } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { Web } from '../../platform/web';
 import { noticeSchema, toTokyoInput } from './schemas';
@@ -10,17 +10,13 @@ import { NoticeFormPage, NoticesPage } from './views';
 export function noticeStaffRoutes(app: FastifyInstance, deps: { web: Web; notices: NoticesService; requireStaff: preHandlerHookHandler }) {
   const { web, notices, requireStaff } = deps;
   const guarded = { preHandler: requireStaff };
-  const idOf = (raw: string) => {
-    const id = Number(raw);
-    if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw notFound('notice');
-    return id;
-  };
+  const idOf = (raw: string) => idParam(raw, 'notice');
 
   app.get('/staff/notices', guarded, async (req, reply) =>
     web.render(reply, <NoticesPage ctx={web.context(req, reply, 'staff')} notices={await notices.all()} statusOf={(n) => notices.status(n)} />));
 
   app.get('/staff/notices/new', guarded, async (req, reply) =>
-    web.render(reply, <NoticeFormPage ctx={web.context(req, reply, 'staff')} values={{ publish_from: toTokyoInput(new Date()) }} />));
+    web.render(reply, <NoticeFormPage ctx={web.context(req, reply, 'staff')} values={{ publish_from: toTokyoInput(notices.now()) }} />));
 
   app.post('/staff/notices/new', guarded, async (req, reply) => {
     const form = parseForm(noticeSchema, req.body);

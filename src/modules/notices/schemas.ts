@@ -8,8 +8,10 @@ const tokyoDateTime = (opts: { optional?: boolean }) =>
     .optional()
     .transform((s) => (s ?? '').trim())
     .refine((s) => (opts.optional && s === '') || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(s), { message: 'staff.noticeDateInvalid' })
-    .transform((s) => (s === '' ? null : new Date(`${s}:00+09:00`)))
-    .refine((d) => d === null || !Number.isNaN(d.getTime()), { message: 'staff.noticeDateInvalid' });
+    .transform((s) => ({ text: s, date: s === '' ? null : new Date(`${s}:00+09:00`) }))
+    // 2月30日 parses as 2 March: only a date that reads back as typed is a real one.
+    .refine(({ text, date }) => date === null || (!Number.isNaN(date.getTime()) && toTokyoInput(date) === text), { message: 'staff.noticeDateInvalid' })
+    .transform(({ date }) => date);
 
 export const noticeSchema = z
   .object({

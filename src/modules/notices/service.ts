@@ -14,6 +14,11 @@ export class NoticesService {
 
   constructor(private deps: { db: Db; clock: Clock }) {}
 
+  /** The default start of a new notice's publish window. */
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
   published(limit = 20): Promise<Notice[]> {
     return this.repo.published(this.deps.db, this.deps.clock.now(), limit);
   }

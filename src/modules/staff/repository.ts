@@ -20,13 +20,24 @@ export class StaffRepository {
     return db.insertInto('staff_users').values({ ...row, email: row.email.toLowerCase() }).returningAll().executeTakeFirstOrThrow();
   }
 
-  async update(db: Executor, id: number, changes: Partial<Pick<StaffUser, 'password_hash' | 'totp_secret_enc' | 'totp_enrolled_at' | 'disabled_at' | 'last_login_at'>>): Promise<void> {
+  async update(db: Executor, id: number, changes: Partial<Pick<StaffUser, 'password_hash' | 'totp_secret_enc' | 'totp_enrolled_at' | 'disabled_at' | 'last_login_at'>> & { totp_last_step?: number | null }): Promise<void> {
     await db.updateTable('staff_users').set(changes).where('id', '=', id).execute();
   }
 
   async replaceRecoveryCodes(db: Executor, staffId: number, codeHashes: string[]): Promise<void> {
     await db.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).execute();
     if (codeHashes.length) await db.insertInto('staff_recovery_codes').values(codeHashes.map((code_hash) => ({ staff_id: staffId, code_hash }))).execute();
+  }
+
+  /** Records a TOTP step as used; false when it (or a later one) was already used: no replay. */
+  async useTotpStep(db: Executor, staffId: number, step: number): Promise<boolean> {
+    const res = await db
+      .updateTable('staff_users')
+      .set({ totp_last_step: step })
+      .where('id', '=', staffId)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', String(step))]))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   }
 
   /** Spends a recovery code; true when it existed and was unused. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, idParam, notFound } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import { normalizeDigits } from '../../platform/japanese';
 import type { Web } from '../../platform/web';
@@ -126,8 +126,8 @@ export function staffRoutes(app: FastifyInstance, deps: {
 
   app.post<{ Params: { number: string } }>('/staff/members/:number/reset-link', { preHandler: requireStaff }, async (req, reply) => {
     const member = await memberByNumber(req.params.number);
-    await auth.sendResetLink(web.actor(req), member.id, 'ja');
-    return web.redirect(reply, `/staff/members/${member.member_number}`, 'staff.resetSent');
+    const sent = await auth.sendResetLink(web.actor(req), member.id, 'ja');
+    return web.redirect(reply, `/staff/members/${member.member_number}`, sent ? 'staff.resetSent' : 'staff.resetSuppressed');
   });
 
   // ── Check-in QR verification (reception desk) ──────────────────────────────────────────────────
@@ -162,8 +162,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
 
   const accountAction = (path: string, run: (actorId: ReturnType<Web['actor']>, id: number) => Promise<void>, flash: 'staff.disabled' | 'staff.enabled' | 'staff.reset2faDone') =>
     app.post<{ Params: { id: string } }>(`/staff/accounts/:id/${path}`, { preHandler: requireAdmin }, async (req, reply) => {
-      const id = Number(req.params.id);
-      if (!Number.isInteger(id) || id <= 0) throw notFound('staff');
+      const id = idParam(req.params.id, 'staff');
       await run(web.actor(req), id);
       return web.redirect(reply, '/staff/accounts', flash);
     });

@@ -92,8 +92,9 @@ export class StaffService {
     let ok = false;
     let method = 'totp';
     if (/^\d{6}$/.test(cleaned)) {
-      const result = await verifyTotp({ secret: decryptSecret(secret, user.totp_secret_enc), token: cleaned, epochTolerance: 30 }).catch(() => ({ valid: false }));
-      ok = result.valid;
+      const epoch = Math.floor(clock.now().getTime() / 1000);
+      const result = await verifyTotp({ secret: decryptSecret(secret, user.totp_secret_enc), token: cleaned, epoch, epochTolerance: 30 }).catch(() => ({ valid: false as const }));
+      ok = result.valid && (await this.repo.useTotpStep(db, user.id, Math.floor(epoch / 30) + result.delta));
     } else if (cleaned.length >= 10) {
       method = 'recovery_code';
       ok = await this.repo.useRecoveryCode(db, user.id, hashToken(normalizeRecovery(cleaned)), clock.now());
@@ -130,13 +131,14 @@ export class StaffService {
     const { db, clock, sessions, secret } = this.deps;
     if (typeof session.data.pendingSecret !== 'string') return null;
     const pending = decryptSecret(secret, session.data.pendingSecret);
-    const { valid } = await verifyTotp({ secret: pending, token: code.replace(/\s/g, ''), epochTolerance: 30 }).catch(() => ({ valid: false }));
+    const epoch = Math.floor(clock.now().getTime() / 1000);
+    const { valid } = await verifyTotp({ secret: pending, token: code.replace(/\s/g, ''), epoch, epochTolerance: 30 }).catch(() => ({ valid: false }));
     if (!valid) return null;
     const user = await this.getById(session.subjectId);
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
     await db.transaction().execute(async (tx) => {
       const now = clock.now();
-      await this.repo.update(tx, user.id, { totp_secret_enc: encryptSecret(secret, pending), totp_enrolled_at: now, last_login_at: now });
+      await this.repo.update(tx, user.id, { totp_secret_enc: encryptSecret(secret, pending), totp_enrolled_at: now, last_login_at: now, totp_last_step: Math.floor(epoch / 30) });
       await this.repo.replaceRecoveryCodes(tx, user.id, codes.map((c) => hashToken(normalizeRecovery(c))));
       await audit(tx, { ...actor, type: 'staff', id: user.id }, { action: 'staff.totp_enrolled', subjectType: 'staff', subjectId: user.id });
     });
@@ -208,7 +210,7 @@ export class StaffService {
     await db.transaction().execute(async (tx) => {
       const user = await this.repo.findById(tx, id, true);
       if (!user) throw notFound('staff');
-      await this.repo.update(tx, id, { totp_secret_enc: null, totp_enrolled_at: null });
+      await this.repo.update(tx, id, { totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null });
       await this.repo.replaceRecoveryCodes(tx, id, []);
       await sessions.destroyAllFor('staff', id, { tx });
       await audit(tx, actor, { action: 'staff.second_factor_reset', subjectType: 'staff', subjectId: id });

@@ -62,6 +62,8 @@ export interface StaffUsersTable {
   password_hash: string | null;
   totp_secret_enc: string | null;
   totp_enrolled_at: TimestampNullable;
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  totp_last_step: ColumnType<string | null, number | string | null | undefined, number | string | null>;
   disabled_at: TimestampNullable;
   last_login_at: TimestampNullable;
   created_at: Timestamp;

@@ -185,6 +185,7 @@ export const en = {
   'staff.memberTitle': 'Member details',
   'staff.sendReset': 'Send a password reset link',
   'staff.resetSent': 'A password reset link has been sent to the member.',
+  'staff.resetSuppressed': 'The link was not sent: the hourly limit for this member has been reached. Try again later.',
   'staff.noticesTitle': 'Notices',
   'staff.noticeNew': 'Create a notice',
   'staff.noticeEdit': 'Edit notice',

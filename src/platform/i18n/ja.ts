@@ -184,6 +184,7 @@ export const ja = {
   'staff.memberTitle': '会員詳細',
   'staff.sendReset': 'パスワード再設定リンクを送信',
   'staff.resetSent': 'パスワード再設定リンクを会員に送信しました。',
+  'staff.resetSuppressed': '直近1時間の送信回数の上限に達したため、再設定リンクは送信しませんでした。しばらくしてからお試しください。',
   'staff.noticesTitle': 'お知らせ管理',
   'staff.noticeNew': 'お知らせを作成',
   'staff.noticeEdit': 'お知らせを編集',

@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+import { createServices } from '../app';
+import { systemClock } from '../platform/clock';
+import { loadConfig } from '../platform/config';
+import { startJobs } from '../platform/jobs';
+import { openDatabase } from '../platform/runtime';
+import { seedDemo } from '../seed/demo';
+import { seedScale } from '../seed/scale';
+
+/**
+ * `npm run seed:scale -- --members 30000`: fills the configured database (embedded in DATA_DIR unless
+ * DATABASE_URL) up to that many members, each able to log in with the demo member password.
+ * The demo society is loaded first, so the scale members are numbered after it. Development only.
+ */
+const { values } = parseArgs({ options: { members: { type: 'string', default: '30000' } } });
+const target = Number(values.members);
+if (!Number.isInteger(target) || target < 1) {
+  console.error('Usage: npm run seed:scale -- --members <count>   (a positive whole number, e.g. 30000)');
+  process.exit(2);
+}
+
+const config = loadConfig();
+if (config.isProduction) {
+  console.error('Scale data is refused in production.');
+  process.exit(1);
+}
+
+const database = await openDatabase(config);
+const jobs = await startJobs(database.connectionString, { schedule: false });
+try {
+  await seedDemo(createServices({ config, db: database.db, jobs, clock: systemClock, mailTransport: null }), database.db);
+  console.log(`Seeding up to ${target} members (${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})…`);
+  let shown = 0;
+  const result = await seedScale(database.db, {
+    target,
+    onProgress: (added, toAdd) => {
+      if (added - shown >= 10_000 || added === toAdd) {
+        shown = added;
+        console.log(`  ${added} / ${toAdd}`);
+      }
+    },
+  });
+  if (result.added === 0) {
+    console.log(`Nothing to add: the database already holds ${result.total} members (${result.seconds} s).`);
+  } else {
+    console.log(`Added ${result.added} members (${result.firstNumber}–${result.lastNumber}), ${result.total} in total, in ${result.seconds} s.`);
+    console.log(`Every one logs in with the demo member password; ANALYZE done.`);
+  }
+} finally {
+  await jobs.stop();
+  await database.close();
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../test/app';
+import { TestClient, textOf } from '../test/client';
+import { ConfigError, loadConfig } from './config';
+import { redactUrl } from './logger';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('configuration', () => {
+  it('refuses to start in production without its required values, naming each one', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    try {
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@db/koushin' });
+    } catch (err) {
+      const message = (err as Error).message;
+      for (const key of ['SESSION_SECRET', 'BASE_URL', 'SMTP_HOST', 'MAIL_FROM']) expect(message).toContain(key);
+      expect(message).not.toContain('DATABASE_URL');
+    }
+  });
+
+  it('has working development defaults and refuses demo passwords only in production', () => {
+    const dev = loadConfig({});
+    expect(dev.port).toBe(3000);
+    expect(dev.demoLoginsAllowed).toBe(true);
+    const prod = loadConfig({
+      NODE_ENV: 'production', DATABASE_URL: 'postgres://x@db/k', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://portal.example.jp',
+      SMTP_HOST: 'smtp.example.jp', MAIL_FROM: 'no-reply@example.jp',
+    });
+    expect(prod.demoLoginsAllowed).toBe(false);
+  });
+});
+
+describe('error pages', () => {
+  it('answers an unknown page with the 404 page in the chosen language, no stack trace', async () => {
+    const c = new TestClient(t.app);
+    const ja = await c.get('/no/such/page');
+    expect(ja.statusCode).toBe(404);
+    expect(textOf(ja.body)).toContain('ページが見つかりません');
+    await c.get('/lang/en?next=/login');
+    const en = await c.get('/no/such/page');
+    expect(textOf(en.body)).toContain('Page not found');
+    expect(en.body).toContain('<html lang="en"');
+  });
+
+  it('answers a body that is not a form with 400, and an oversized one too', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json' }, payload: '{"memberNumber":' });
+    expect([400, 403, 415]).toContain(res.statusCode);
+    expect(res.body).not.toMatch(/at .*\.(ts|js):\d+/);
+    const big = await t.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `a=${'x'.repeat(300_000)}` });
+    expect(big.statusCode).toBe(400);
+  });
+
+  it('does not redirect to another site after a language switch', async () => {
+    const res = await new TestClient(t.app).get('/lang/en?next=//evil.example/');
+    expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('security headers', () => {
+  it('sends a strict CSP, no framing, and no-store on pages', async () => {
+    const res = await new TestClient(t.app).get('/login');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('health', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect((await t.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+});
+
+describe('logs', () => {
+  it('cuts secrets out of logged URLs', () => {
+    expect(redactUrl('/password/reset/abcDEF123?x=1')).toBe('/password/reset/[redacted]?x=1');
+    expect(redactUrl('/profile/email/confirm/tok')).toBe('/profile/email/confirm/[redacted]');
+    expect(redactUrl('/staff/invite/tok')).toBe('/staff/invite/[redacted]');
+  });
+});
+
+describe('audit trail', () => {
+  it('is append-only: the database refuses updates and deletes', async () => {
+    await t.db.insertInto('audit_log').values({ actor_type: 'system', actor_id: null, action: 'test.append', subject_type: null, subject_id: null, member_id: null, ip: null, request_id: null, before: null, after: null, detail: null }).execute();
+    await expect(t.db.updateTable('audit_log').set({ action: 'changed' }).execute()).rejects.toThrow(/append-only/);
+    await expect(t.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('mail delivery', () => {
+  it('keeps the business change when SMTP refuses, and delivers once the server is back', async () => {
+    const { createMember } = await import('../test/factories');
+    const member = await createMember(t.db, { member_number: '100501', email: 'retry@example.jp' });
+    t.mail.refusing = true;
+    await t.services.auth.sendResetLink({ type: 'system', id: null }, member.id, 'ja');
+    await new Promise((r) => setTimeout(r, 1500));
+    const queued = await t.db.selectFrom('mails').select(['status', 'attempts', 'last_error']).where('to_address', '=', 'retry@example.jp').executeTakeFirstOrThrow();
+    expect(queued.status).toBe('queued');
+    expect(queued.attempts).toBeGreaterThanOrEqual(1);
+    expect(await t.db.selectFrom('password_reset_tokens').select('id').where('member_id', '=', member.id).execute()).toHaveLength(1);
+    t.mail.refusing = false;
+  });
+});
