@@ -4,6 +4,11 @@ import { formatDateTime } from '../../platform/japanese';
 import { Layout } from '../../platform/views/layout';
 import type { Web } from '../../platform/web';
 
+/** Links in a mail body made clickable, so a developer can follow a reset link from here. */
+function linkify(text: string) {
+  return text.split(/(https?:\/\/[^\s]+)/g).map((part, i) => (i % 2 === 1 ? <a href={part} key={i}>{part}</a> : part));
+}
+
 /** /dev/mail: every mail the development server wrote, newest first. Not registered in production. */
 export function devMailRoutes(app: FastifyInstance, deps: { web: Web; db: Db }) {
   const { web, db } = deps;
@@ -24,7 +29,7 @@ export function devMailRoutes(app: FastifyInstance, deps: { web: Web; db: Db }) 
               <div class="summary__row"><dt>{t('devmail.status')}</dt><dd>{m.status}</dd></div>
               <div class="summary__row"><dt>{t('devmail.sentAt')}</dt><dd>{formatDateTime(m.created_at, ctx.locale)}</dd></div>
             </dl>
-            <pre class="break">{m.text_body}</pre>
+            <pre class="break">{linkify(m.text_body)}</pre>
           </article>
         ))}
       </Layout>,

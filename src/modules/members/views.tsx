@@ -42,7 +42,11 @@ function Row({ label, children }: { label: string; children: preact.ComponentChi
   );
 }
 
-export function ProfilePage({ ctx, member }: { ctx: PageContext; member: Member }) {
+/**
+ * 会員情報照会. Later modules add their related lists (申請情報, 単位情報, 請求) through `related`,
+ * each a section with its own heading, shown under 関連情報.
+ */
+export function ProfilePage({ ctx, member, related }: { ctx: PageContext; member: Member; related?: preact.ComponentChildren }) {
   const t = ctx.t;
   return (
     <Layout ctx={ctx} title={t('profile.title')}>
@@ -83,6 +87,12 @@ export function ProfilePage({ ctx, member }: { ctx: PageContext; member: Member 
           </Row>
         </dl>
       </section>
+      {related && (
+        <section aria-labelledby="related-h">
+          <h2 id="related-h">{t('profile.related')}</h2>
+          {related}
+        </section>
+      )}
     </Layout>
   );
 }
