@@ -16,7 +16,11 @@ export interface Jobs {
 
 export async function startJobs(connectionString: string, opts: { schedule?: boolean } = {}): Promise<Jobs> {
   const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4 });
-  boss.on('error', (err: Error) => console.error(`[jobs] ${err.message}`));
+  let stopping = false;
+  // During shutdown the database goes away under pg-boss's connections: that is expected, not news.
+  boss.on('error', (err: Error) => {
+    if (!stopping) console.error(`[jobs] ${err.message}`);
+  });
   await boss.start();
   const created = new Set<string>();
   const ensureQueue = async (name: string) => {
@@ -41,7 +45,11 @@ export async function startJobs(connectionString: string, opts: { schedule?: boo
       await boss.schedule(name, cron, {}, { tz: 'Asia/Tokyo' });
     },
     async stop() {
+      stopping = true;
+      const stopped = new Promise<void>((resolve) => boss.once('stopped', () => resolve()));
       await boss.stop({ graceful: true, timeout: 5000 });
+      // stop() resolves when shutdown starts; 'stopped' says the workers and the pool are done.
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 6000))]);
     },
   };
 }
