@@ -1,5 +1,5 @@
 import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
-import { Csrf, Field, labelsFor } from '../../platform/views/forms';
+import { Csrf, Field, labelsFor, NewPasswordFields } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
 
 export function LoginPage({ ctx, errors, values, message, next }: {
@@ -70,10 +70,7 @@ export function NewPasswordPage({ ctx, token, errors, invalid }: { ctx: PageCont
           <form method="post" action={`/password/reset/${encodeURIComponent(token)}`} novalidate>
             <Csrf ctx={ctx} />
             <input type="text" name="username" autocomplete="username" hidden value="" />
-            <Field ctx={ctx} name="password" label="reset.newPassword" hint="reset.newPasswordHint" type="password" required errors={errors}
-              autocomplete="new-password" keepValue={false} maxLength={1000} />
-            <Field ctx={ctx} name="confirm" label="reset.confirmPassword" type="password" required errors={errors}
-              autocomplete="new-password" keepValue={false} maxLength={1000} />
+            <NewPasswordFields ctx={ctx} errors={errors} />
             <div class="actions"><button type="submit" class="button">{t('reset.setSubmit')}</button></div>
           </form>
         )}

@@ -1,7 +1,7 @@
 import type { Member, StaffUser } from '../../platform/db/schema';
 import { formatDateTime } from '../../platform/japanese';
 import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
-import { Csrf, Field, labelsFor, Select } from '../../platform/views/forms';
+import { Csrf, Field, labelsFor, NewPasswordFields, Select } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
 import { formatDate } from '../members/views';
 import { fullName } from '../members/service';
@@ -257,8 +257,7 @@ export function AcceptInvitePage({ ctx, token, errors, invalid }: { ctx: PageCon
             <p>{t('staff.acceptLead')}</p>
             <form method="post" action={`/staff/invite/${encodeURIComponent(token)}`} novalidate>
               <Csrf ctx={ctx} />
-              <Field ctx={ctx} name="password" label="reset.newPassword" hint="reset.newPasswordHint" type="password" required errors={errors} autocomplete="new-password" keepValue={false} maxLength={1000} />
-              <Field ctx={ctx} name="confirm" label="reset.confirmPassword" type="password" required errors={errors} autocomplete="new-password" keepValue={false} maxLength={1000} />
+              <NewPasswordFields ctx={ctx} errors={errors} />
               <div class="actions"><button type="submit" class="button">{t('reset.setSubmit')}</button></div>
             </form>
           </>

@@ -1,9 +1,36 @@
-import type { InputHTMLAttributes } from 'preact';
+import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import type { MessageKey } from '../i18n';
 import type { FormErrors, FormValues, PageContext } from './context';
 
 export function Csrf({ ctx }: { ctx: PageContext }) {
   return <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+}
+
+/** Label, hint and inline error around one control; the control gets the ids to describe itself with. */
+function FieldShell(p: {
+  ctx: PageContext; name: string; label: MessageKey; hint?: MessageKey; required?: boolean; errors?: FormErrors;
+  children: (a: { describedBy?: string; invalid?: 'true'; error?: MessageKey }) => ComponentChildren;
+}) {
+  const error = p.errors?.[p.name];
+  const hintId = p.hint ? `${p.name}-hint` : undefined;
+  const errorId = error ? `${p.name}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={p.name} class="field__label">
+        {p.ctx.t(p.label)}
+        {p.required && <span class="field__required">{p.ctx.t('common.required')}</span>}
+      </label>
+      {p.hint && <p id={hintId} class="field__hint">{p.ctx.t(p.hint)}</p>}
+      {error && (
+        <p id={errorId} class="field__error">
+          <span class="visually-hidden">{p.ctx.t('common.errorPrefix')}: </span>
+          {p.ctx.t(error)}
+        </p>
+      )}
+      {p.children({ describedBy, invalid: error ? 'true' : undefined, error })}
+    </div>
+  );
 }
 
 interface FieldProps {
@@ -27,40 +54,27 @@ interface FieldProps {
 
 /** A labelled input with its hint and inline error, wired with aria-describedby. */
 export function Field(p: FieldProps) {
-  const error = p.errors?.[p.name];
-  const hintId = p.hint ? `${p.name}-hint` : undefined;
-  const errorId = error ? `${p.name}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   const value = p.keepValue === false ? '' : (p.values?.[p.name] ?? '');
-  const common = {
-    id: p.name,
-    name: p.name,
-    'aria-describedby': describedBy,
-    'aria-invalid': error ? ('true' as const) : undefined,
-    required: p.required,
-    maxLength: p.maxLength,
-    class: `input${p.width ? ` input--${p.width}` : ''}${error ? ' input--error' : ''}`,
-  };
   return (
-    <div class={`field${error ? ' field--error' : ''}`}>
-      <label for={p.name} class="field__label">
-        {p.ctx.t(p.label)}
-        {p.required && <span class="field__required">{p.ctx.t('common.required')}</span>}
-      </label>
-      {p.hint && <p id={hintId} class="field__hint">{p.ctx.t(p.hint)}</p>}
-      {error && (
-        <p id={errorId} class="field__error">
-          <span class="visually-hidden">{p.ctx.t('common.errorPrefix')}: </span>
-          {p.ctx.t(error)}
-        </p>
-      )}
-      {p.multiline ? (
-        <textarea {...common} rows={6}>{value}</textarea>
-      ) : (
-        // preact's input typing is a union keyed on `type`; the attributes here are valid for every type we allow.
-        <input {...({ ...common, type: p.type ?? 'text', value, autocomplete: p.autocomplete, inputMode: p.inputMode, spellcheck: p.spellcheck } as InputHTMLAttributes)} />
-      )}
-    </div>
+    <FieldShell ctx={p.ctx} name={p.name} label={p.label} hint={p.hint} required={p.required} errors={p.errors}>
+      {({ describedBy, invalid, error }) => {
+        const common = {
+          id: p.name,
+          name: p.name,
+          'aria-describedby': describedBy,
+          'aria-invalid': invalid,
+          required: p.required,
+          maxLength: p.maxLength,
+          class: `input${p.width ? ` input--${p.width}` : ''}${error ? ' input--error' : ''}`,
+        };
+        return p.multiline ? (
+          <textarea {...common} rows={6}>{value}</textarea>
+        ) : (
+          // preact's input typing is a union keyed on `type`; the attributes here are valid for every type we allow.
+          <input {...({ ...common, type: p.type ?? 'text', value, autocomplete: p.autocomplete, inputMode: p.inputMode, spellcheck: p.spellcheck } as InputHTMLAttributes)} />
+        );
+      }}
+    </FieldShell>
   );
 }
 
@@ -78,38 +92,31 @@ interface SelectProps {
 }
 
 export function Select(p: SelectProps) {
-  const error = p.errors?.[p.name];
-  const hintId = p.hint ? `${p.name}-hint` : undefined;
-  const errorId = error ? `${p.name}-error` : undefined;
   const current = p.values?.[p.name] ?? '';
   return (
-    <div class={`field${error ? ' field--error' : ''}`}>
-      <label for={p.name} class="field__label">
-        {p.ctx.t(p.label)}
-        {p.required && <span class="field__required">{p.ctx.t('common.required')}</span>}
-      </label>
-      {p.hint && <p id={hintId} class="field__hint">{p.ctx.t(p.hint)}</p>}
-      {error && (
-        <p id={errorId} class="field__error">
-          <span class="visually-hidden">{p.ctx.t('common.errorPrefix')}: </span>
-          {p.ctx.t(error)}
-        </p>
+    <FieldShell ctx={p.ctx} name={p.name} label={p.label} hint={p.hint} required={p.required} errors={p.errors}>
+      {({ describedBy, invalid, error }) => (
+        <select id={p.name} name={p.name} class={`input${error ? ' input--error' : ''}`} aria-describedby={describedBy} aria-invalid={invalid}
+          required={p.required} autocomplete={p.autocomplete}>
+          {p.placeholder && <option value="">{p.ctx.t(p.placeholder)}</option>}
+          {p.options.map((o) => (
+            <option key={o.value} value={o.value} selected={o.value === current}>{o.label}</option>
+          ))}
+        </select>
       )}
-      <select
-        id={p.name}
-        name={p.name}
-        class={`input${error ? ' input--error' : ''}`}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-        aria-invalid={error ? 'true' : undefined}
-        required={p.required}
-        autocomplete={p.autocomplete}
-      >
-        {p.placeholder && <option value="">{p.ctx.t(p.placeholder)}</option>}
-        {p.options.map((o) => (
-          <option key={o.value} value={o.value} selected={o.value === current}>{o.label}</option>
-        ))}
-      </select>
-    </div>
+    </FieldShell>
+  );
+}
+
+/** A new password and its confirmation (member reset, staff invitation): never echoed back. */
+export function NewPasswordFields({ ctx, errors }: { ctx: PageContext; errors?: FormErrors }) {
+  return (
+    <>
+      <Field ctx={ctx} name="password" label="reset.newPassword" hint="reset.newPasswordHint" type="password" required errors={errors}
+        autocomplete="new-password" keepValue={false} maxLength={1000} />
+      <Field ctx={ctx} name="confirm" label="reset.confirmPassword" type="password" required errors={errors}
+        autocomplete="new-password" keepValue={false} maxLength={1000} />
+    </>
   );
 }
 
