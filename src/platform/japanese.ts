@@ -2,10 +2,20 @@ import holidayJp from '@holiday-jp/holiday_jp';
 
 const TOKYO = 'Asia/Tokyo';
 
+// Building an Intl formatter costs far more than using one: each is made once, here.
+const PARTS = new Intl.DateTimeFormat('en-CA', { timeZone: TOKYO, year: 'numeric', month: '2-digit', day: '2-digit' });
+const WAREKI_JA = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { timeZone: TOKYO, era: 'long', year: 'numeric' });
+const WAREKI_EN = new Intl.DateTimeFormat('en-US-u-ca-japanese', { timeZone: TOKYO, era: 'long', year: 'numeric' });
+const DATE_EN = new Intl.DateTimeFormat('en-GB', { timeZone: TOKYO, day: 'numeric', month: 'long', year: 'numeric' });
+const DATETIME = {
+  ja: new Intl.DateTimeFormat('ja-JP', { timeZone: TOKYO, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: TOKYO, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }),
+};
+const YEN = new Intl.NumberFormat('ja-JP');
+
 /** Year, month (1-12) and day of a moment as seen in Tokyo, whatever the server's zone. */
 export function tokyoParts(date: Date): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TOKYO, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(date);
+  const parts = PARTS.formatToParts(date);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day') };
 }
@@ -34,7 +44,7 @@ export function tokyoDate(date: Date): string {
 
 /** 和暦 era and year, e.g. 令和8年 for 2026 (and 令和元年 for the first year). */
 export function warekiYear(date: Date): string {
-  const text = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { timeZone: TOKYO, era: 'long', year: 'numeric' }).format(date);
+  const text = WAREKI_JA.format(date);
   return text.replace(/^(\D+)1年$/, '$1元年');
 }
 
@@ -52,21 +62,19 @@ export function formatDateJa(date: Date, withWareki = true): string {
 
 /** 31 March 2026 (Reiwa 8) */
 export function formatDateEn(date: Date, withWareki = true): string {
-  const base = new Intl.DateTimeFormat('en-GB', { timeZone: TOKYO, day: 'numeric', month: 'long', year: 'numeric' }).format(date);
+  const base = DATE_EN.format(date);
   if (!withWareki) return base;
-  const era = new Intl.DateTimeFormat('en-US-u-ca-japanese', { timeZone: TOKYO, era: 'long', year: 'numeric' }).format(date);
+  const era = WAREKI_EN.format(date);
   return `${base} (${era.replace(/^(\d+) (.+)$/, '$2 $1')})`;
 }
 
 export function formatDateTime(date: Date, locale: 'ja' | 'en'): string {
-  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
-    timeZone: TOKYO, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-  }).format(date);
+  return DATETIME[locale].format(date);
 }
 
 /** ¥30,000 — integer yen only. */
 export function formatYen(amount: number): string {
-  return `¥${amount.toLocaleString('ja-JP')}`;
+  return `¥${YEN.format(amount)}`;
 }
 
 const HYPHENS = /[\u2010-\u2015\u2212\u30FC\uFF0D\uFF70\u2043\uFE58\uFE63]/g;
