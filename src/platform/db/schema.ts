@@ -156,6 +156,103 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
+export interface CategoryMinimum {
+  category: string;
+  min: number;
+}
+
+export interface GroupLimit {
+  group: string;
+  maxPerPeriod: number;
+}
+
+export interface RenewalCyclesTable {
+  id: Generated<number>;
+  fiscal_year: number;
+  name_ja: string;
+  name_en: string;
+  period_end: DateColumn;
+  required_credits: number;
+  self_report_cap: number;
+  category_minimums: ColumnType<CategoryMinimum[], string | undefined, string>;
+  group_limits: ColumnType<GroupLimit[], string | undefined, string>;
+  created_at: Timestamp;
+}
+
+export interface CreditCategoriesTable {
+  code: string;
+  name_ja: string;
+  name_en: string;
+  sort_order: number;
+}
+
+export type CreditKind = 'annual_meeting' | 'regional_meeting' | 'elearning' | 'related_meeting' | 'paper' | 'other';
+export type CreditSource = 'attendance' | 'elearning' | 'self_report' | 'import' | 'staff';
+export type CreditStatus = 'draft' | 'pending' | 'approved' | 'rejected';
+
+export interface CreditCatalogueTable {
+  id: Generated<number>;
+  code: string;
+  name_ja: string;
+  name_en: Generated<string>;
+  category_code: string;
+  kind: CreditKind;
+  credits: number;
+  activity_from: DateColumn | null;
+  activity_to: DateColumn | null;
+  self_reportable: Generated<boolean>;
+  detail_kind: ColumnType<'none' | 'meeting_name' | 'paper', 'none' | 'meeting_name' | 'paper' | undefined>;
+  limit_group: string | null;
+  once_per_fiscal_year: Generated<boolean>;
+  retired_at: TimestampNullable;
+  search_text: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CreditsTable {
+  id: Generated<number>;
+  control_no: Generated<string>;
+  member_id: number;
+  catalogue_id: number;
+  source: CreditSource;
+  status: CreditStatus;
+  credits: number;
+  activity_date: DateColumn;
+  detail_title: Generated<string>;
+  detail_source: Generated<string>;
+  external_id: string | null;
+  rejection_reason: string | null;
+  submitted_at: TimestampNullable;
+  decided_at: TimestampNullable;
+  decided_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CreditEventsTable {
+  id: Generated<number>;
+  credit_id: number;
+  occurred_at: Timestamp;
+  actor_type: string;
+  actor_id: number | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  comment: Generated<string>;
+}
+
+export interface CreditFilesTable {
+  id: Generated<number>;
+  credit_id: number;
+  stored_name: string;
+  original_name: string;
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size_bytes: number;
+  sha256: string;
+  uploaded_at: Timestamp;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -170,6 +267,12 @@ export interface Database {
   notices: NoticesTable;
   mails: MailsTable;
   settings: SettingsTable;
+  renewal_cycles: RenewalCyclesTable;
+  credit_categories: CreditCategoriesTable;
+  credit_catalogue: CreditCatalogueTable;
+  credits: CreditsTable;
+  credit_events: CreditEventsTable;
+  credit_files: CreditFilesTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -178,3 +281,9 @@ export type MemberUpdate = Updateable<MembersTable>;
 export type StaffUser = Selectable<StaffUsersTable>;
 export type Notice = Selectable<NoticesTable>;
 export type Mail = Selectable<MailsTable>;
+export type RenewalCycle = Selectable<RenewalCyclesTable>;
+export type CreditCategory = Selectable<CreditCategoriesTable>;
+export type CatalogueEntry = Selectable<CreditCatalogueTable>;
+export type Credit = Selectable<CreditsTable>;
+export type CreditEvent = Selectable<CreditEventsTable>;
+export type CreditFile = Selectable<CreditFilesTable>;
