@@ -1,0 +1,55 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type UploadType = 'application/pdf' | 'image/jpeg' | 'image/png';
+
+const EXT: Record<UploadType, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The type of an upload from its first bytes, never from its name or the browser's word. A file that
+ * also reads as HTML or script in its head (a polyglot) is refused whatever its magic number.
+ */
+export function sniffType(head: Buffer): UploadType | null {
+  const start = head.subarray(0, 1024).toString('latin1').toLowerCase();
+  if (/<(html|script|svg|body|iframe)\b|javascript:/.test(start)) return null;
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (head.length >= 8 && head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  return null;
+}
+
+const STORED_NAME = /^[a-f0-9]{32}\.(pdf|jpg|png)$/;
+
+/** A display name for a download: the base name only, no control characters, bounded. */
+export function safeOriginalName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
+  return cleaned || 'file';
+}
+
+/**
+ * Uploaded files on disk, outside the web root (DATA_DIR/uploads), under random names. The name the
+ * user gave is kept only in the database, for display.
+ */
+export class FileStore {
+  constructor(private dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  async save(data: Buffer, type: UploadType): Promise<{ storedName: string; sha256: string }> {
+    const storedName = `${crypto.randomBytes(16).toString('hex')}.${EXT[type]}`;
+    await fs.promises.writeFile(path.join(this.dir, storedName), data, { flag: 'wx', mode: 0o600 });
+    return { storedName, sha256: crypto.createHash('sha256').update(data).digest('hex') };
+  }
+
+  async remove(storedName: string): Promise<void> {
+    if (STORED_NAME.test(storedName)) await fs.promises.rm(path.join(this.dir, storedName), { force: true });
+  }
+
+  open(storedName: string): fs.ReadStream {
+    if (!STORED_NAME.test(storedName)) throw new Error('bad stored name');
+    return fs.createReadStream(path.join(this.dir, storedName));
+  }
+}
