@@ -1,30 +1,19 @@
-import { createApp, createServices, registerJobs } from './app';
-import { systemClock } from './platform/clock';
+import { registerJobs } from './app';
+import { boot } from './boot';
 import { ConfigError, loadConfig } from './platform/config';
-import { startJobs } from './platform/jobs';
-import { smtpTransport } from './platform/mail/mailer';
-import { openDatabase } from './platform/runtime';
 import { DEMO_PASSWORDS, DEMO_STAFF, seedDemo } from './seed/demo';
 
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase(config);
-  const jobs = await startJobs(database.connectionString);
-  const deps = { config, db: database.db, jobs, clock: systemClock, mailTransport: smtpTransport(config), ready: async () => {
-    await database.db.selectFrom('settings').select('key').limit(1).execute();
-    return true;
-  } };
-  const services = createServices(deps);
-  const app = await createApp(deps, services);
+  const booted = await boot(config);
+  const { app, database, deps, services } = booted;
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     console.log(`\n${signal}: shutting down…`);
-    await app.close().catch(() => {});
-    await jobs.stop().catch(() => {});
-    await database.close().catch(() => {});
+    await booted.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -39,8 +28,7 @@ async function main() {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT to another port)` : (err as Error).message;
     console.error(`Cannot start: ${reason}`);
-    await jobs.stop().catch(() => {});
-    await database.close().catch(() => {});
+    await booted.close();
     process.exit(1);
   }
 
