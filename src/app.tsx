@@ -5,25 +5,33 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerHookHandler } from 'fastify';
 import type { Clock } from './platform/clock';
 import type { Config } from './platform/config';
 import type { Db } from './platform/db/database';
-import { AppError } from './platform/errors';
+import { AppError, RuleViolation } from './platform/errors';
 import { translator } from './platform/i18n';
 import type { Jobs } from './platform/jobs';
 import { Mailer, MAIL_JOB, type Transport } from './platform/mail/mailer';
 import { loggerOptions } from './platform/logger';
 import { SessionStore, sessionPolicies, type Realm } from './platform/security/sessions';
 import { LoginThrottle } from './platform/security/throttle';
+import { FileStore, MAX_UPLOAD_BYTES } from './platform/uploads';
 import { ErrorPage } from './platform/views/error-page';
 import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath } from './platform/web';
 import { isLocale, type MessageKey } from './platform/i18n';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
 import { checkinRoutes } from './modules/checkin/routes';
+import { creditRoutes } from './modules/credits/routes';
+import { CreditsService } from './modules/credits/service';
+import { creditStaffRoutes } from './modules/credits/staff-routes';
+import { StaffLedger } from './modules/credits/staff-views';
+import { CreditsRelated } from './modules/credits/views';
+import { CyclesService } from './modules/cycles/service';
 import { CheckinService } from './modules/checkin/service';
 import { devMailRoutes } from './modules/devmail/routes';
 import { homeRoutes } from './modules/home/routes';
@@ -51,6 +59,8 @@ export interface Services {
   notices: NoticesService;
   staff: StaffService;
   checkin: CheckinService;
+  cycles: CyclesService;
+  credits: CreditsService;
   mailer: Mailer;
   sessions: SessionStore;
 }
@@ -70,7 +80,10 @@ export function createServices(deps: AppDeps): Services {
   const notices = new NoticesService({ db, clock });
   const staff = new StaffService({ db, clock, mailer, sessions, throttle, baseUrl: config.baseUrl, secret: config.sessionSecret, issuer: config.societyName.ja, refuseDemoPasswords });
   const checkin = new CheckinService({ db, clock });
-  return { members, auth, notices, staff, checkin, mailer, sessions };
+  const cycles = new CyclesService({ db, clock });
+  const files = new FileStore(path.join(config.dataDir, 'uploads'));
+  const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });
+  return { members, auth, notices, staff, checkin, cycles, credits, mailer, sessions };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -114,10 +127,19 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   });
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(formbody, { bodyLimit: 262_144 });
+  // Uploads (proof documents): parsed before the CSRF check, bounded in count and size.
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 5, fields: 10, fieldSize: 100_000, parts: 20 },
+  });
   await app.register(csrf, {
     cookieKey: '_csrf_secret',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },
-    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+    getToken: (req) => {
+      const field = (req.body as Record<string, unknown> | undefined)?._csrf;
+      // A urlencoded field is a string; a multipart field is { value }.
+      return typeof field === 'string' ? field : (field as { value?: string } | undefined)?.value;
+    },
   });
   await app.register(rateLimit, { global: false });
 
@@ -126,10 +148,12 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     member: [
       { href: '/', label: 'nav.home' },
       { href: '/profile', label: 'nav.profile' },
-      // 単位取得情報 and 会費請求/入金状況 join when their modules land.
+      { href: '/credits', label: 'nav.credits' },
+      // 会費請求/入金状況 joins when billing lands.
     ],
     staff: [
       { href: '/staff', label: 'nav.staffMembers' },
+      { href: '/staff/credits', label: 'staff.creditsQueueTitle' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -221,19 +245,25 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     { href: 'https://www.j-circ.or.jp/annual/', label: 'home.annualMeetings' },
     { href: 'https://www.j-circ.or.jp/specialist/', label: 'home.creditTable' },
   ] });
-  memberProfileRoutes(app, { web, members: services.members, requireMember });
+  memberProfileRoutes(app, { web, members: services.members, requireMember, related: async (ctx, memberId) => {
+    const { transcript } = await services.credits.transcript(memberId);
+    return <CreditsRelated ctx={ctx} transcript={transcript} capReached={transcript.selfReport.remaining <= 0} />;
+  } });
+  creditRoutes(app, { web, credits: services.credits, requireMember });
+  creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
-  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit });
+  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
+    memberSections: async (ctx, memberId) => <StaffLedger ctx={ctx} transcript={(await services.credits.transcript(memberId)).transcript} /> });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   if (!config.isProduction) devMailRoutes(app, { web, db: deps.db });
 
   // ── Errors: one vocabulary, one page, both languages, never a stack trace ───────────────────────
-  const renderError = (req: FastifyRequest, reply: FastifyReply, status: number) => {
+  const renderError = (req: FastifyRequest, reply: FastifyReply, status: number, message?: string) => {
     if (!req.t) {
       req.locale = 'ja';
       req.t = translator('ja');
     }
-    return web.render(reply, <ErrorPage ctx={web.context(req, reply)} status={status} />, status);
+    return web.render(reply, <ErrorPage ctx={web.context(req, reply)} status={status} message={message} />, status);
   };
 
   app.setNotFoundHandler((req, reply) => renderError(req, reply, 404));
@@ -242,9 +272,12 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     if (isDatabaseDown(err)) status = 503;
     if (status >= 500 && status !== 503) req.log.error({ err }, 'request failed');
     else req.log.info({ code: (err as FastifyError).code ?? (err as AppError).code, status }, 'request refused');
+    let message: string | undefined;
+    if (err instanceof RuleViolation && req.t) message = req.t(err.key, err.params);
+    if ((err as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE' && req.t) message = req.t('credits.fileTooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 });
     if (status === 413) status = 400;
     if (![400, 403, 404, 409, 429, 503].includes(status)) status = status >= 500 ? 500 : 400;
-    return renderError(req, reply, status);
+    return renderError(req, reply, status, message);
   });
 
   return app;

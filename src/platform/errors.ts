@@ -34,3 +34,13 @@ export function idParam(raw: string, what: string): number {
   if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw notFound(what);
   return id;
 }
+
+/**
+ * A business rule said no, with a message the user must read (numbers included): a catalogue key and
+ * its parameters. Handlers show it beside the form; the error handler shows it on the error page.
+ */
+export class RuleViolation extends AppError {
+  constructor(readonly key: import('./i18n').MessageKey, readonly params: Record<string, string | number> = {}, code: ErrorCode = 'invalid_state') {
+    super(code, key);
+  }
+}

@@ -3,6 +3,7 @@ import type { Db } from '../platform/db/database';
 import { fiscalYearOf } from '../platform/japanese';
 import { DEMO_PASSWORDS, hashPassword } from '../platform/security/passwords';
 import { MembersRepository } from '../modules/members/repository';
+import { seedCredits } from './credits';
 import { FAMILY_NAMES, GIVEN_NAMES, PLACES } from './names';
 
 export { DEMO_PASSWORDS };
@@ -84,5 +85,6 @@ export async function seedDemo(services: Services, db: Db, now = new Date()): Pr
       publish_until: null,
     });
   }
+  await seedCredits(services, db, now);
   return true;
 }

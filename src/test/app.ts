@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -45,6 +48,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     SMTP_PORT: String(mail.port),
     MAIL_FROM: 'Koushin <no-reply@koushin.test>',
     AUTH_RATE_LIMIT: '1000',
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'koushin-test-data-')),
     ...env,
   });
   const { db } = createDb(url, 5);
@@ -62,6 +66,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await jobs.stop();
       await db.destroy();
       await mail.stop();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
 }

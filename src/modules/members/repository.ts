@@ -17,6 +17,10 @@ export class MembersRepository {
     return db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async findByIds(db: Executor, ids: number[]): Promise<Member[]> {
+    return db.selectFrom('members').selectAll().where('id', 'in', ids).execute();
+  }
+
   async findByNumber(db: Executor, memberNumber: string): Promise<Member | undefined> {
     return db.selectFrom('members').selectAll().where('member_number', '=', memberNumber).executeTakeFirst();
   }

@@ -1,11 +1,16 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { VNode } from 'preact';
+import type { PageContext } from '../../platform/views/context';
 import { parseForm } from '../../platform/forms';
 import type { Web } from '../../platform/web';
 import { addressSchema, emailChangeSchema } from './schemas';
 import type { MembersService } from './service';
 import { AddressPage, EmailChangePage, MessagePage, ProfileListPage, ProfilePage } from './views';
 
-export function memberProfileRoutes(app: FastifyInstance, deps: { web: Web; members: MembersService; requireMember: preHandlerHookHandler }) {
+/** A related list another module adds to 会員情報照会 (単位情報, 申請情報, 請求 …). */
+export type RelatedSection = (ctx: PageContext, memberId: number) => Promise<VNode>;
+
+export function memberProfileRoutes(app: FastifyInstance, deps: { web: Web; members: MembersService; requireMember: preHandlerHookHandler; related?: RelatedSection }) {
   const { web, members, requireMember } = deps;
   const guarded = { preHandler: requireMember };
 
@@ -16,7 +21,9 @@ export function memberProfileRoutes(app: FastifyInstance, deps: { web: Web; memb
 
   app.get('/profile/detail', guarded, async (req, reply) => {
     const member = await members.getById(req.member!.id);
-    return web.render(reply, <ProfilePage ctx={web.context(req, reply)} member={member} />);
+    const ctx = web.context(req, reply);
+    const related = deps.related ? await deps.related(ctx, member.id) : undefined;
+    return web.render(reply, <ProfilePage ctx={ctx} member={member} related={related} />);
   });
 
   app.get('/profile/email', guarded, async (req, reply) => {

@@ -33,6 +33,13 @@ export class MembersService {
     return member;
   }
 
+  /** Several members at once (lists), one query. */
+  async byIds(ids: number[]): Promise<Map<number, Member>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.repo.findByIds(this.deps.db, [...new Set(ids)]);
+    return new Map(rows.map((m) => [m.id, m]));
+  }
+
   findByNumber(memberNumber: string): Promise<Member | undefined> {
     return this.repo.findByNumber(this.deps.db, memberNumber);
   }

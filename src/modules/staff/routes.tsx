@@ -1,4 +1,6 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { VNode } from 'preact';
+import type { PageContext } from '../../platform/views/context';
 import { AppError, idParam, notFound } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import { normalizeDigits } from '../../platform/japanese';
@@ -20,6 +22,8 @@ const SEARCH_LIMIT = 50;
 export function staffRoutes(app: FastifyInstance, deps: {
   web: Web; staff: StaffService; members: MembersService; auth: AuthService; checkin: CheckinService;
   requireStaff: preHandlerHookHandler; requireAdmin: preHandlerHookHandler; secureCookies: boolean; rateLimit: number;
+  /** Sections other modules add to the member page (the credit ledger, later applications and invoices). */
+  memberSections?: (ctx: PageContext, memberId: number) => Promise<VNode>;
 }) {
   const { web, staff, members, auth, checkin, requireStaff, requireAdmin, secureCookies } = deps;
   const limited = authRateLimit(deps.rateLimit);
@@ -121,7 +125,9 @@ export function staffRoutes(app: FastifyInstance, deps: {
 
   app.get<{ Params: { number: string } }>('/staff/members/:number', { preHandler: requireStaff }, async (req, reply) => {
     const member = await memberByNumber(req.params.number);
-    return web.render(reply, <StaffMemberPage ctx={ctxOf(req, reply)} member={member} />);
+    const ctx = ctxOf(req, reply);
+    const sections = deps.memberSections ? await deps.memberSections(ctx, member.id) : undefined;
+    return web.render(reply, <StaffMemberPage ctx={ctx} member={member}>{sections}</StaffMemberPage>);
   });
 
   app.post<{ Params: { number: string } }>('/staff/members/:number/reset-link', { preHandler: requireStaff }, async (req, reply) => {

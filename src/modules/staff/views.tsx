@@ -118,7 +118,7 @@ export function MemberSearchPage({ ctx, query, results, limit }: { ctx: PageCont
   );
 }
 
-export function StaffMemberPage({ ctx, member }: { ctx: PageContext; member: Member }) {
+export function StaffMemberPage({ ctx, member, children }: { ctx: PageContext; member: Member; children?: preact.ComponentChildren }) {
   const t = ctx.t;
   const rows: [string, string][] = [
     [t('profile.memberNumber'), member.member_number],
@@ -146,6 +146,7 @@ export function StaffMemberPage({ ctx, member }: { ctx: PageContext; member: Mem
         <Csrf ctx={ctx} />
         <button type="submit" class="button button--secondary">{t('staff.sendReset')}</button>
       </form>
+      {children}
     </Layout>
   );
 }

@@ -11,12 +11,13 @@ const KEYS = {
   503: ['error.503.title', 'error.503.body'],
 } as const;
 
-export function ErrorPage({ ctx, status }: { ctx: PageContext; status: number }) {
+export function ErrorPage({ ctx, status, message }: { ctx: PageContext; status: number; message?: string }) {
   const [title, body] = KEYS[status as keyof typeof KEYS] ?? KEYS[500];
   const home = ctx.realm === 'staff' ? '/staff' : '/';
   return (
     <Layout ctx={ctx} title={ctx.t(title)}>
       <h1>{ctx.t(title)}</h1>
+      {message && <p class="notice notice--error" role="alert">{message}</p>}
       <p>{ctx.t(body, { requestId: ctx.requestId })}</p>
       <p><a href={home}>{ctx.t('error.homeLink')}</a></p>
     </Layout>

@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database';
+import type { CatalogueEntry, Credit, CreditEvent, CreditFile, CreditKind, CreditSource, CreditStatus } from '../../platform/db/schema';
+import { searchKey } from '../../platform/japanese';
+
+export interface CatalogueFilter {
+  q?: string;
+  kind?: CreditKind;
+  category?: string;
+  year?: number;
+  selfReportableOnly?: boolean;
+}
+
+export interface NewCatalogueEntry {
+  code: string;
+  name_ja: string;
+  name_en?: string;
+  category_code: string;
+  kind: CreditKind;
+  credits: number;
+  activity_from?: string | null;
+  activity_to?: string | null;
+  self_reportable?: boolean;
+  detail_kind?: 'none' | 'meeting_name' | 'paper';
+  limit_group?: string | null;
+  once_per_fiscal_year?: boolean;
+}
+
+export const catalogueSearchText = (e: Pick<NewCatalogueEntry, 'code' | 'name_ja' | 'name_en'>) => searchKey(`${e.code} ${e.name_ja} ${e.name_en ?? ''}`);
+
+/** A ledger row with the catalogue facts the rules and the transcript need. */
+export type LedgerRow = Credit & {
+  code: string; name_ja: string; name_en: string; category_code: string; kind: CreditKind; limit_group: string | null;
+  once_per_fiscal_year: boolean; detail_kind: 'none' | 'meeting_name' | 'paper';
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export class CreditsRepository {
+  async categories(db: Executor) {
+    return db.selectFrom('credit_categories').selectAll().orderBy('sort_order').execute();
+  }
+
+  async insertCategory(db: Executor, row: { code: string; name_ja: string; name_en: string; sort_order: number }): Promise<void> {
+    await db.insertInto('credit_categories').values(row).onConflict((oc) => oc.column('code').doNothing()).execute();
+  }
+
+  async insertCatalogue(db: Executor, entry: NewCatalogueEntry): Promise<CatalogueEntry> {
+    return db.insertInto('credit_catalogue').values({ ...entry, search_text: catalogueSearchText(entry) }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async catalogueById(db: Executor, id: number): Promise<CatalogueEntry | undefined> {
+    return db.selectFrom('credit_catalogue').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async catalogueByCode(db: Executor, code: string): Promise<CatalogueEntry | undefined> {
+    return db.selectFrom('credit_catalogue').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+
+  /** Active entries, newest activity first; `q` matches code and names ignoring width and kana. */
+  async searchCatalogue(db: Executor, f: CatalogueFilter, limit: number): Promise<CatalogueEntry[]> {
+    let q = db.selectFrom('credit_catalogue').selectAll().where('retired_at', 'is', null);
+    const key = f.q ? searchKey(f.q) : '';
+    if (key) q = q.where('search_text', 'like', `%${escapeLike(key)}%`);
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.category) q = q.where('category_code', '=', f.category);
+    if (f.selfReportableOnly) q = q.where('self_reportable', '=', true);
+    if (f.year) {
+      const from = `${f.year}-04-01`;
+      const to = `${f.year + 1}-03-31`;
+      q = q.where((eb) => eb.or([eb('activity_from', 'is', null), eb.and([eb('activity_from', '<=', to), eb.or([eb('activity_to', 'is', null), eb('activity_to', '>=', from)])])]));
+    }
+    return q.orderBy(sql`activity_from DESC NULLS LAST`).orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  async ledger(db: Executor, memberId: number): Promise<LedgerRow[]> {
+    return db
+      .selectFrom('credits as c')
+      .innerJoin('credit_catalogue as k', 'k.id', 'c.catalogue_id')
+      .selectAll('c')
+      .select(['k.code', 'k.name_ja', 'k.name_en', 'k.category_code', 'k.kind', 'k.limit_group', 'k.once_per_fiscal_year', 'k.detail_kind'])
+      .where('c.member_id', '=', memberId)
+      .orderBy('c.activity_date', 'desc')
+      .orderBy('c.id', 'desc')
+      .execute();
+  }
+
+  /** Serialises every self-report decision of one member (cap checks) across sessions and instances. */
+  async lockMember(tx: Executor, memberId: number): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('credits.member'), ${memberId})`.execute(tx);
+  }
+
+  async findForMember(db: Executor, memberId: number, controlNo: string, forUpdate = false): Promise<Credit | undefined> {
+    let q = db.selectFrom('credits').selectAll().where('member_id', '=', memberId).where('control_no', '=', controlNo);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async findById(db: Executor, id: number, forUpdate = false): Promise<Credit | undefined> {
+    let q = db.selectFrom('credits').selectAll().where('id', '=', id);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async insertCredit(db: Executor, row: {
+    member_id: number; catalogue_id: number; source: CreditSource; status: CreditStatus; credits: number; activity_date: string;
+    detail_title?: string; detail_source?: string; external_id?: string | null; decided_by?: number | null; decided_at?: Date | null;
+  }): Promise<Credit> {
+    return db.insertInto('credits').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async updateCredit(db: Executor, id: number, changes: Partial<Pick<Credit, 'status' | 'catalogue_id' | 'credits' | 'activity_date' | 'detail_title' | 'detail_source' | 'rejection_reason' | 'submitted_at' | 'decided_at' | 'decided_by'>> & { updated_at: Date }): Promise<void> {
+    await db.updateTable('credits').set(changes).where('id', '=', id).execute();
+  }
+
+  async insertEvent(db: Executor, row: { credit_id: number; occurred_at: Date; actor_type: string; actor_id: number | null; action: string; from_status: string | null; to_status: string; comment?: string }): Promise<void> {
+    await db.insertInto('credit_events').values(row).execute();
+  }
+
+  async events(db: Executor, creditId: number): Promise<CreditEvent[]> {
+    return db.selectFrom('credit_events').selectAll().where('credit_id', '=', creditId).orderBy('id').execute();
+  }
+
+  async files(db: Executor, creditId: number): Promise<CreditFile[]> {
+    return db.selectFrom('credit_files').selectAll().where('credit_id', '=', creditId).orderBy('id').execute();
+  }
+
+  async countFiles(db: Executor, creditId: number): Promise<number> {
+    const row = await db.selectFrom('credit_files').select((eb) => eb.fn.countAll<string>().as('n')).where('credit_id', '=', creditId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insertFile(db: Executor, row: { credit_id: number; stored_name: string; original_name: string; content_type: CreditFile['content_type']; size_bytes: number; sha256: string }): Promise<CreditFile> {
+    return db.insertInto('credit_files').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async fileById(db: Executor, fileId: number): Promise<CreditFile | undefined> {
+    return db.selectFrom('credit_files').selectAll().where('id', '=', fileId).executeTakeFirst();
+  }
+
+  /** 申請中 self-reports, oldest request first, with what the queue shows. */
+  async reviewQueue(db: Executor, f: { kind?: CreditKind; olderThan?: Date }, limit: number) {
+    let q = db
+      .selectFrom('credits as c')
+      .innerJoin('credit_catalogue as k', 'k.id', 'c.catalogue_id')
+      .select(['c.id', 'c.control_no', 'c.member_id', 'c.credits', 'c.activity_date', 'c.submitted_at', 'c.detail_title', 'c.detail_source', 'k.code', 'k.name_ja', 'k.name_en', 'k.kind'])
+      .select((eb) => eb.selectFrom('credit_files as f').select((e) => e.fn.min('f.id').as('first')).whereRef('f.credit_id', '=', 'c.id').as('first_file_id'))
+      .where('c.status', '=', 'pending');
+    if (f.kind) q = q.where('k.kind', '=', f.kind);
+    if (f.olderThan) q = q.where('c.submitted_at', '<=', f.olderThan);
+    return q.orderBy('c.submitted_at').orderBy('c.id').limit(limit).execute();
+  }
+
+  async countPending(db: Executor): Promise<number> {
+    const row = await db.selectFrom('credits').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { text } from '../../platform/forms';
+import { normalizeDigits } from '../../platform/japanese';
+
+/** A calendar date typed by a person: full-width digits, slashes and 年月日 are accepted. */
+export const calendarDate = (message: 'credits.dateInvalid') =>
+  z
+    .string({ error: message })
+    .transform((s) => normalizeDigits(s).replace(/[/.年月]/g, '-').replace(/日$/, ''))
+    .refine((s) => /^\d{4}-\d{1,2}-\d{1,2}$/.test(s), { message })
+    .transform((s) => s.split('-').map((p, i) => (i === 0 ? p : p.padStart(2, '0'))).join('-'))
+    .refine((s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    }, { message });
+
+export const selfReportSchema = z.object({
+  catalogueId: z.coerce.number({ error: 'credits.codeInvalid' }).int({ error: 'credits.codeInvalid' }).positive({ error: 'credits.codeInvalid' }).max(2_147_483_647, { error: 'credits.codeInvalid' }),
+  activityDate: calendarDate('credits.dateInvalid'),
+  detailTitle: text({ max: 300, optional: true }).optional().transform((s) => s ?? ''),
+  detailSource: text({ max: 300, optional: true }).optional().transform((s) => s ?? ''),
+});
+
+export const commentSchema = z.object({
+  comment: text({ max: 1000, optional: true }).optional().transform((s) => s ?? ''),
+});
+
+export const rejectSchema = z.object({
+  reason: text({ max: 1000, required: 'staff.reasonRequired' }),
+});

@@ -1,0 +1,326 @@
+import { type Actor, audit } from '../../platform/audit';
+import type { Clock } from '../../platform/clock';
+import type { Db, Executor } from '../../platform/db/database';
+import type { CatalogueEntry, Credit, CreditCategory, CreditEvent, CreditFile, CreditStatus } from '../../platform/db/schema';
+import { notFound, RuleViolation } from '../../platform/errors';
+import type { Locale } from '../../platform/i18n';
+import { tokyoDate } from '../../platform/japanese';
+import type { Mailer } from '../../platform/mail/mailer';
+import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
+import type { CyclesService, RenewalCycle } from '../cycles/service';
+import { fullName, type MembersService } from '../members/service';
+import { type CatalogueFilter, CreditsRepository, type LedgerRow, type NewCatalogueEntry } from './repository';
+import { computeTranscript, type CycleRules, type LedgerLine, type Period, selfReportRoom, type Transcript } from './rules';
+import { type ActorKind, type CreditAction, nextStatus } from './transitions';
+
+export interface SelfReportInput {
+  catalogueId: number;
+  activityDate: string;
+  detailTitle: string;
+  detailSource: string;
+}
+
+export interface CreditRecord {
+  credit: Credit;
+  entry: CatalogueEntry;
+  events: CreditEvent[];
+  files: CreditFile[];
+}
+
+const toLine = (r: LedgerRow): LedgerLine => ({
+  id: r.id, controlNo: r.control_no, catalogueId: r.catalogue_id, code: r.code, name: r.name_ja, categoryCode: r.category_code,
+  kind: r.kind, source: r.source, status: r.status, credits: r.credits, activityDate: r.activity_date, limitGroup: r.limit_group,
+  oncePerFiscalYear: r.once_per_fiscal_year,
+});
+
+const rulesOf = (cycle: RenewalCycle | undefined): CycleRules => ({
+  requiredCredits: cycle?.required_credits ?? 0,
+  selfReportCap: cycle?.self_report_cap ?? 0,
+  categoryMinimums: cycle?.category_minimums ?? [],
+  groupLimits: cycle?.group_limits ?? [],
+});
+
+/** 単位: the catalogue, each member's ledger and transcript, and the self-report workflow with its review. */
+export class CreditsService {
+  private repo = new CreditsRepository();
+
+  constructor(private deps: { db: Db; clock: Clock; mailer: Mailer; members: MembersService; cycles: CyclesService; files: FileStore; baseUrl: string }) {}
+
+  categories(): Promise<CreditCategory[]> {
+    return this.repo.categories(this.deps.db);
+  }
+
+  /** 単位コード suggestions and the lookup page: self-reportable, active entries, newest first. */
+  searchCatalogue(filter: CatalogueFilter, limit = 10): Promise<CatalogueEntry[]> {
+    return this.repo.searchCatalogue(this.deps.db, { ...filter, selfReportableOnly: true }, limit);
+  }
+
+  async catalogueEntry(id: number): Promise<CatalogueEntry> {
+    const entry = await this.repo.catalogueById(this.deps.db, id);
+    if (!entry) throw notFound('catalogue');
+    return entry;
+  }
+
+  private async periodAndCycle(memberId: number): Promise<{ period: Period | null; cycle: RenewalCycle | undefined }> {
+    const member = await this.deps.members.getById(memberId);
+    const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
+    return { period, cycle: await this.deps.cycles.forPeriodEnd(member.cert_period_end) };
+  }
+
+  /** 単位取得情報: everything counted in the current period, and everything that was not, with why. */
+  async transcript(memberId: number): Promise<{ transcript: Transcript; cycle?: RenewalCycle; categories: CreditCategory[]; rows: LedgerRow[] }> {
+    const [{ period, cycle }, rows, categories] = await Promise.all([this.periodAndCycle(memberId), this.repo.ledger(this.deps.db, memberId), this.categories()]);
+    return { transcript: computeTranscript(rows.map(toLine), rulesOf(cycle), period, categories.map((c) => c.code)), cycle, categories, rows };
+  }
+
+  /** How many self-reported credits the member may still add (approved + pending count against the cap). */
+  async selfReportRoom(memberId: number, db: Executor = this.deps.db, exceptId?: number) {
+    const { period, cycle } = await this.periodAndCycle(memberId);
+    const rows = await this.repo.ledger(db, memberId);
+    return { ...selfReportRoom(rows.map(toLine), period, rulesOf(cycle).selfReportCap, exceptId), period };
+  }
+
+  async getForMember(memberId: number, controlNo: string): Promise<CreditRecord> {
+    const credit = await this.repo.findForMember(this.deps.db, memberId, controlNo);
+    if (!credit) throw notFound('credit');
+    return this.record(credit);
+  }
+
+  async getForStaff(creditId: number): Promise<CreditRecord> {
+    const credit = await this.repo.findById(this.deps.db, creditId);
+    if (!credit) throw notFound('credit');
+    return this.record(credit);
+  }
+
+  private async record(credit: Credit): Promise<CreditRecord> {
+    const [entry, events, files] = await Promise.all([
+      this.repo.catalogueById(this.deps.db, credit.catalogue_id), this.repo.events(this.deps.db, credit.id), this.repo.files(this.deps.db, credit.id),
+    ]);
+    return { credit, entry: entry!, events, files };
+  }
+
+  /** Checks an entry and the details a self-report of it needs; returns the entry. */
+  private async checkSelfReport(input: SelfReportInput): Promise<CatalogueEntry> {
+    const entry = await this.repo.catalogueById(this.deps.db, input.catalogueId);
+    if (!entry || entry.retired_at || !entry.self_reportable) throw new RuleViolation('credits.codeInvalid', {}, 'bad_request');
+    if ((entry.activity_from && input.activityDate < entry.activity_from) || (entry.activity_to && input.activityDate > entry.activity_to)) {
+      throw new RuleViolation('credits.dateOutsideEntry', { from: entry.activity_from ?? '', to: entry.activity_to ?? '' }, 'bad_request');
+    }
+    if (input.activityDate > tokyoDate(this.deps.clock.now())) throw new RuleViolation('credits.dateInFuture', {}, 'bad_request');
+    if (entry.detail_kind !== 'none' && !input.detailTitle) {
+      throw new RuleViolation(entry.detail_kind === 'paper' ? 'credits.paperTitleRequired' : 'credits.meetingNameRequired', {}, 'bad_request');
+    }
+    if (entry.detail_kind === 'paper' && !input.detailSource) throw new RuleViolation('credits.journalRequired', {}, 'bad_request');
+    return entry;
+  }
+
+  /** Refuses when approved + pending self-reports in the period plus `adding` would pass the cap. */
+  private async enforceCap(tx: Executor, memberId: number, adding: number, activityDate: string, exceptId?: number): Promise<void> {
+    const room = await this.selfReportRoom(memberId, tx, exceptId);
+    const counts = room.period && activityDate >= room.period.start && activityDate <= room.period.end;
+    if (counts && adding > room.remaining) {
+      throw new RuleViolation('credits.capExceeded', { cap: room.cap, used: room.used, credits: adding, remaining: room.remaining });
+    }
+  }
+
+  private move(credit: Credit, action: CreditAction, by: ActorKind): CreditStatus {
+    const to = nextStatus(credit.status, action, by);
+    if (!to) throw new RuleViolation('credits.wrongState', { status: credit.status }, 'invalid_state');
+    return to;
+  }
+
+  private async event(tx: Executor, actor: Actor, credit: Credit, action: CreditAction | 'create', to: CreditStatus, comment = ''): Promise<void> {
+    await this.repo.insertEvent(tx, {
+      credit_id: credit.id, occurred_at: this.deps.clock.now(), actor_type: actor.type, actor_id: actor.id, action,
+      from_status: action === 'create' ? null : credit.status, to_status: to, comment,
+    });
+    await audit(tx, actor, {
+      action: `credit.${action}`, subjectType: 'credit', subjectId: credit.control_no, memberId: credit.member_id,
+      before: action === 'create' ? undefined : { status: credit.status }, after: { status: to }, detail: comment ? { comment } : undefined,
+    });
+  }
+
+  /** 「保存」 of the self-report form: a draft (下書き) with its 管理No. Nothing is sent to the secretariat yet. */
+  async createSelfReport(actor: Actor, memberId: number, input: SelfReportInput): Promise<Credit> {
+    const entry = await this.checkSelfReport(input);
+    return this.deps.db.transaction().execute(async (tx) => {
+      await this.repo.lockMember(tx, memberId);
+      await this.enforceCap(tx, memberId, entry.credits, input.activityDate);
+      const credit = await this.repo.insertCredit(tx, {
+        member_id: memberId, catalogue_id: entry.id, source: 'self_report', status: 'draft', credits: entry.credits,
+        activity_date: input.activityDate, detail_title: input.detailTitle, detail_source: input.detailSource,
+      });
+      await this.event(tx, actor, credit, 'create', 'draft');
+      return credit;
+    });
+  }
+
+  /** Editing a draft, or a rejected report before asking again. */
+  async updateSelfReport(actor: Actor, memberId: number, controlNo: string, input: SelfReportInput): Promise<void> {
+    const entry = await this.checkSelfReport(input);
+    await this.deps.db.transaction().execute(async (tx) => {
+      await this.repo.lockMember(tx, memberId);
+      const credit = await this.repo.findForMember(tx, memberId, controlNo, true);
+      if (!credit) throw notFound('credit');
+      const to = this.move(credit, 'edit', 'member');
+      await this.repo.updateCredit(tx, credit.id, {
+        catalogue_id: entry.id, credits: entry.credits, activity_date: input.activityDate, detail_title: input.detailTitle,
+        detail_source: input.detailSource, updated_at: this.deps.clock.now(),
+      });
+      await this.event(tx, actor, credit, 'edit', to);
+    });
+  }
+
+  /** 「ファイルをアップロード」: a proof document, checked by content and size, stored outside the web root. */
+  async attachProof(actor: Actor, memberId: number, controlNo: string, file: { data: Buffer; name: string }): Promise<CreditFile> {
+    if (file.data.length === 0) throw new RuleViolation('credits.fileEmpty', {}, 'bad_request');
+    if (file.data.length > MAX_UPLOAD_BYTES) throw new RuleViolation('credits.fileTooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }, 'bad_request');
+    const type = sniffType(file.data);
+    if (!type) throw new RuleViolation('credits.fileType', {}, 'bad_request');
+    const existing = await this.repo.findForMember(this.deps.db, memberId, controlNo);
+    if (!existing) throw notFound('credit');
+    this.move(existing, 'attach', 'member');
+    // The file goes to disk first; if the record cannot be written it is removed again: never a row without its file.
+    const stored = await this.deps.files.save(file.data, type).catch(() => {
+      throw new RuleViolation('credits.fileStoreFailed', {}, 'unavailable');
+    });
+    try {
+      return await this.deps.db.transaction().execute(async (tx) => {
+        const credit = await this.repo.findForMember(tx, memberId, controlNo, true);
+        if (!credit) throw notFound('credit');
+        this.move(credit, 'attach', 'member');
+        const row = await this.repo.insertFile(tx, {
+          credit_id: credit.id, stored_name: stored.storedName, original_name: safeOriginalName(file.name), content_type: type,
+          size_bytes: file.data.length, sha256: stored.sha256,
+        });
+        await audit(tx, actor, { action: 'credit.file_attached', subjectType: 'credit', subjectId: credit.control_no, memberId, detail: { file: row.original_name, bytes: row.size_bytes, type } });
+        return row;
+      });
+    } catch (err) {
+      await this.deps.files.remove(stored.storedName);
+      throw err;
+    }
+  }
+
+  /** 「承認申請」→「送信」: proof required, cap checked under the member's lock. */
+  async submit(actor: Actor, memberId: number, controlNo: string, comment: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      await this.repo.lockMember(tx, memberId);
+      const credit = await this.repo.findForMember(tx, memberId, controlNo, true);
+      if (!credit) throw notFound('credit');
+      const to = this.move(credit, 'submit', 'member');
+      if ((await this.repo.countFiles(tx, credit.id)) === 0) throw new RuleViolation('credits.proofRequired');
+      await this.enforceCap(tx, memberId, credit.credits, credit.activity_date, credit.id);
+      const now = this.deps.clock.now();
+      await this.repo.updateCredit(tx, credit.id, { status: to, submitted_at: now, updated_at: now });
+      await this.event(tx, actor, credit, 'submit', to, comment);
+    });
+  }
+
+  /** 「取り消し」 from the approval history while the request is pending: back to 下書き. */
+  async recall(actor: Actor, memberId: number, controlNo: string, comment: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const credit = await this.repo.findForMember(tx, memberId, controlNo, true);
+      if (!credit) throw notFound('credit');
+      const to = this.move(credit, 'recall', 'member');
+      await this.repo.updateCredit(tx, credit.id, { status: to, submitted_at: null, updated_at: this.deps.clock.now() });
+      await this.event(tx, actor, credit, 'recall', to, comment);
+    });
+  }
+
+  /**
+   * A staff decision. The row is locked and its state checked inside the transaction, so when two
+   * clerks decide the same report at once exactly one wins; the other gets a 409 with the current state.
+   */
+  async decide(actor: Actor, creditId: number, decision: { approve: true } | { approve: false; reason: string }, locale: Locale = 'ja'): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const credit = await this.repo.findById(tx, creditId, true);
+      if (!credit) throw notFound('credit');
+      if (credit.status !== 'pending') throw new RuleViolation('credits.alreadyDecided', { status: credit.status }, 'conflict');
+      const to = this.move(credit, decision.approve ? 'approve' : 'reject', 'staff');
+      const now = this.deps.clock.now();
+      await this.repo.updateCredit(tx, credit.id, {
+        status: to, decided_at: now, decided_by: actor.id, updated_at: now, rejection_reason: decision.approve ? null : decision.reason,
+      });
+      await this.event(tx, actor, credit, decision.approve ? 'approve' : 'reject', to, decision.approve ? '' : decision.reason);
+      if (!decision.approve) {
+        const member = await this.deps.members.getById(credit.member_id);
+        await this.deps.mailer.queue(tx, {
+          to: member.email, locale, memberId: member.id,
+          template: { subject: 'mail.creditRejectedSubject', body: 'mail.creditRejectedBody' },
+          params: { name: fullName(member), controlNo: credit.control_no, reason: decision.reason, link: `${this.deps.baseUrl}/credits/${credit.control_no}` },
+        });
+      }
+    });
+  }
+
+  /** Approves each selected report that is still pending; the others are counted, not failed. */
+  async bulkApprove(actor: Actor, creditIds: number[]): Promise<{ approved: number; skipped: number }> {
+    let approved = 0;
+    let skipped = 0;
+    for (const id of creditIds) {
+      try {
+        await this.decide(actor, id, { approve: true });
+        approved += 1;
+      } catch (err) {
+        if (err instanceof RuleViolation || (err as { code?: string }).code === 'not_found') skipped += 1;
+        else throw err;
+      }
+    }
+    return { approved, skipped };
+  }
+
+  async reviewQueue(filter: { kind?: CatalogueEntry['kind']; minAgeDays?: number }, limit = 200) {
+    const olderThan = filter.minAgeDays ? new Date(this.deps.clock.now().getTime() - filter.minAgeDays * 86_400_000) : undefined;
+    const rows = await this.repo.reviewQueue(this.deps.db, { kind: filter.kind, olderThan }, limit);
+    const members = await this.deps.members.byIds(rows.map((r) => r.member_id));
+    const now = this.deps.clock.now().getTime();
+    return rows.map((r) => ({
+      ...r,
+      member: members.get(r.member_id)!,
+      ageDays: r.submitted_at ? Math.floor((now - r.submitted_at.getTime()) / 86_400_000) : 0,
+    }));
+  }
+
+  pendingCount(): Promise<number> {
+    return this.repo.countPending(this.deps.db);
+  }
+
+  async fileForMember(memberId: number, controlNo: string, fileId: number): Promise<CreditFile> {
+    const credit = await this.repo.findForMember(this.deps.db, memberId, controlNo);
+    const file = credit ? await this.repo.fileById(this.deps.db, fileId) : undefined;
+    if (!credit || !file || file.credit_id !== credit.id) throw notFound('file');
+    return file;
+  }
+
+  async fileForStaff(fileId: number): Promise<CreditFile> {
+    const file = await this.repo.fileById(this.deps.db, fileId);
+    if (!file) throw notFound('file');
+    return file;
+  }
+
+  openFile(file: CreditFile) {
+    return this.deps.files.open(file.stored_name);
+  }
+
+  /** Demo data and tests: catalogue and categories. Not reachable from a route. */
+  async seedCatalogue(categories: { code: string; name_ja: string; name_en: string; sort_order: number }[], entries: NewCatalogueEntry[]): Promise<void> {
+    for (const c of categories) await this.repo.insertCategory(this.deps.db, c);
+    for (const e of entries) if (!(await this.repo.catalogueByCode(this.deps.db, e.code))) await this.repo.insertCatalogue(this.deps.db, e);
+  }
+
+  /** Credits earned without self-reporting (attendance, e-learning, import, staff): approved at once. */
+  async recordEarned(actor: Actor, input: { memberId: number; code: string; activityDate: string; source: Exclude<Credit['source'], 'self_report'>; externalId?: string }): Promise<Credit | null> {
+    const entry = await this.repo.catalogueByCode(this.deps.db, input.code);
+    if (!entry) throw notFound('catalogue');
+    return this.deps.db.transaction().execute(async (tx) => {
+      const now = this.deps.clock.now();
+      const credit = await this.repo.insertCredit(tx, {
+        member_id: input.memberId, catalogue_id: entry.id, source: input.source, status: 'approved', credits: entry.credits,
+        activity_date: input.activityDate, external_id: input.externalId ?? null, decided_at: now, decided_by: actor.type === 'staff' ? actor.id : null,
+      });
+      await this.event(tx, actor, credit, 'create', 'approved');
+      return credit;
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { CreditKind } from '../../platform/db/schema';
+import { idParam, RuleViolation } from '../../platform/errors';
+import { parseForm } from '../../platform/forms';
+import type { Web } from '../../platform/web';
+import type { MembersService } from '../members/service';
+import { sendCreditFile } from './routes';
+import { rejectSchema } from './schemas';
+import type { CreditsService } from './service';
+import { ReviewPage, ReviewQueuePage } from './staff-views';
+import { KINDS } from './views';
+
+/** Reasons clerks use most; shown beside the reason box to copy and adapt. */
+export const REJECT_TEMPLATES_JA = [
+  '証明書類が確認できませんでした。氏名と参加日が分かるネームカードや参加証の画像をアップロードしてください。',
+  '活動日が証明書類の日付と一致しません。活動日を修正してください。',
+  '選択された単位コードが活動内容と異なります。正しい単位コードを選び直してください。',
+  '論文の掲載誌・発刊号数が確認できませんでした。論文サマリーをアップロードしてください。',
+];
+
+export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credits: CreditsService; members: MembersService; requireStaff: preHandlerHookHandler }) {
+  const { web, credits, members, requireStaff } = deps;
+  const guarded = { preHandler: requireStaff };
+  const ctxOf = (req: FastifyRequest, reply: FastifyReply) => web.context(req, reply, 'staff');
+
+  const queue = async (req: FastifyRequest<{ Querystring: { kind?: string; age?: string } }>, reply: FastifyReply, message?: string, status = 200) => {
+    const kind = KINDS.includes(req.query.kind as CreditKind) ? (req.query.kind as CreditKind) : undefined;
+    const age = req.query.age === '7' || req.query.age === '14' ? req.query.age : '';
+    const [rows, total] = await Promise.all([credits.reviewQueue({ kind, minAgeDays: age ? Number(age) : undefined }), credits.pendingCount()]);
+    return web.render(reply, <ReviewQueuePage ctx={ctxOf(req, reply)} rows={rows} total={total} filters={{ kind: kind ?? '', age }} message={message} />, status);
+  };
+
+  app.get<{ Querystring: { kind?: string; age?: string } }>('/staff/credits', guarded, (req, reply) => queue(req, reply));
+
+  app.post('/staff/credits/bulk-approve', guarded, async (req, reply) => {
+    const raw = (req.body as { ids?: string | string[] } | undefined)?.ids;
+    const ids = (Array.isArray(raw) ? raw : raw ? [raw] : []).slice(0, 500).map((v) => idParam(String(v), 'credit'));
+    if (ids.length === 0) return queue(req as FastifyRequest<{ Querystring: Record<string, string> }>, reply, req.t('staff.bulkNone'), 400);
+    await credits.bulkApprove(web.actor(req), ids);
+    return web.redirect(reply, '/staff/credits', 'staff.bulkApproved');
+  });
+
+  const review = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, extra: { errors?: Record<string, 'staff.reasonRequired' | 'error.tooLong' | 'error.invalidChars' | 'error.required'>; values?: Record<string, string>; message?: string; status?: number } = {}) => {
+    const record = await credits.getForStaff(idParam(req.params.id, 'credit'));
+    const member = await members.getById(record.credit.member_id);
+    return web.render(reply, <ReviewPage ctx={ctxOf(req, reply)} record={record} member={member} templates={REJECT_TEMPLATES_JA} errors={extra.errors}
+      values={extra.values} message={extra.message} />, extra.status ?? 200);
+  };
+
+  app.get<{ Params: { id: string } }>('/staff/credits/:id', guarded, (req, reply) => review(req, reply));
+
+  app.post<{ Params: { id: string } }>('/staff/credits/:id/approve', guarded, async (req, reply) => {
+    try {
+      await credits.decide(web.actor(req), idParam(req.params.id, 'credit'), { approve: true });
+    } catch (err) {
+      if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      return review(req, reply, { message: req.t(err.key, err.params), status: err.status });
+    }
+    return web.redirect(reply, '/staff/credits', 'staff.approved');
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/credits/:id/reject', guarded, async (req, reply) => {
+    const form = parseForm(rejectSchema, req.body);
+    if (!form.ok) return review(req, reply, { errors: form.errors as never, values: form.values, status: 400 });
+    try {
+      await credits.decide(web.actor(req), idParam(req.params.id, 'credit'), { approve: false, reason: form.data.reason });
+    } catch (err) {
+      if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      return review(req, reply, { message: req.t(err.key, err.params), values: form.values, status: err.status });
+    }
+    return web.redirect(reply, '/staff/credits', 'staff.rejected');
+  });
+
+  app.get<{ Params: { fileId: string } }>('/staff/credits/files/:fileId', guarded, async (req, reply) => {
+    const file = await credits.fileForStaff(idParam(req.params.fileId, 'file'));
+    return sendCreditFile(reply, file, credits.openFile(file));
+  });
+}

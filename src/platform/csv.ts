@@ -1,0 +1,18 @@
+import { stringify } from 'csv-stringify/sync';
+
+/** A cell that a spreadsheet would run as a formula is written as text (CSV injection). */
+function excelSafe(value: string | number | null | undefined): string {
+  const s = value === null || value === undefined ? '' : String(value);
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/** CSV that Excel opens correctly in Japan: UTF-8 with BOM, CRLF, every cell quoted when needed. */
+export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
+  return `\uFEFF${stringify([header.map(excelSafe), ...rows.map((r) => r.map(excelSafe))], { record_delimiter: '\r\n' })}`;
+}
+
+/** A Content-Disposition value for a download name with Japanese characters (RFC 6266 / 5987). */
+export function attachmentHeader(filename: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
