@@ -36,6 +36,8 @@ describe('会員情報 → 会員情報照会', () => {
   });
 });
 
+let nextNumber = 0;
+
 describe('送付・請求先', () => {
   it('accepts full-width digits and hyphen look-alikes in the postal code, and audits before/after', async () => {
     const { member, c } = await loggedIn('100302');
@@ -59,7 +61,7 @@ describe('送付・請求先', () => {
     ['a NUL byte', { address_line1: '梅田\u0000' }, 'address_line1', '使用できない文字が含まれています'],
     ['10 KB of text', { address_line1: 'あ'.repeat(10_240) }, 'address_line1', '入力できる文字数を超えています'],
   ])('refuses %s with 400, keeps the input and changes nothing', async (_name, change, field, message) => {
-    const { member, c } = await loggedIn(String(100310 + Math.floor(Math.random() * 80)));
+    const { member, c } = await loggedIn(String(100310 + ++nextNumber));
     await c.get('/profile/address');
     const fields = { postal_code: '530-0001', prefecture: '大阪府', address_line1: '大阪市北区梅田1-1', address_line2: '', organisation: '梅田', ...change };
     const res = await c.post('/profile/address', fields);
