@@ -13,6 +13,8 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'koushin-e2e-'));
 fs.chmodSync(dataDir, 0o755);
 fs.mkdirSync(path.dirname(E2E_MAIL_FILE), { recursive: true });
 fs.writeFileSync(E2E_MAIL_FILE, '[]');
+// Time steps claimed by earlier runs' TOTP logins (e2e/fixtures.ts freshTotp).
+for (const f of fs.readdirSync(path.dirname(E2E_MAIL_FILE))) if (f.startsWith('totp-')) fs.rmSync(path.join(path.dirname(E2E_MAIL_FILE), f));
 
 const catcher = await new MailCatcher().start();
 const originalPush = catcher.received.push.bind(catcher.received);
