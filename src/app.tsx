@@ -29,6 +29,7 @@ import { checkinRoutes } from './modules/checkin/routes';
 import { creditRoutes } from './modules/credits/routes';
 import { CreditsService } from './modules/credits/service';
 import { creditStaffRoutes } from './modules/credits/staff-routes';
+import { catalogueStaffRoutes } from './modules/credits/catalogue-routes';
 import { StaffLedger } from './modules/credits/staff-views';
 import { CreditsRelated } from './modules/credits/views';
 import { CyclesService } from './modules/cycles/service';
@@ -154,6 +155,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     staff: [
       { href: '/staff', label: 'nav.staffMembers' },
       { href: '/staff/credits', label: 'staff.creditsQueueTitle' },
+      { href: '/staff/catalogue', label: 'catalogue.title' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -251,6 +253,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
+  catalogueStaffRoutes(app, { web, credits: services.credits, requireStaff, requireAdmin });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
   staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => <StaffLedger ctx={ctx} transcript={(await services.credits.transcript(memberId)).transcript} /> });

@@ -49,6 +49,36 @@ export class CreditsRepository {
     return db.insertInto('credit_catalogue').values({ ...entry, search_text: catalogueSearchText(entry) }).returningAll().executeTakeFirstOrThrow();
   }
 
+  /** The whole catalogue for staff, with how often each entry is used (one grouped query). */
+  async catalogueForStaff(db: Executor, f: { q?: string; includeRetired: boolean }, limit: number) {
+    let q = db
+      .selectFrom('credit_catalogue as k')
+      .leftJoin((eb) => eb.selectFrom('credits').select(['catalogue_id', (e) => e.fn.countAll<string>().as('uses')]).groupBy('catalogue_id').as('u'), (j) => j.onRef('u.catalogue_id', '=', 'k.id'))
+      .selectAll('k')
+      .select((eb) => eb.fn.coalesce('u.uses', eb.val('0')).as('uses'));
+    const key = f.q ? searchKey(f.q) : '';
+    if (key) q = q.where('k.search_text', 'like', `%${escapeLike(key)}%`);
+    if (!f.includeRetired) q = q.where('k.retired_at', 'is', null);
+    return q.orderBy(sql`k.activity_from DESC NULLS LAST`).orderBy('k.code').limit(limit).execute();
+  }
+
+  async catalogueUses(db: Executor, id: number): Promise<number> {
+    const row = await db.selectFrom('credits').select((eb) => eb.fn.countAll<string>().as('n')).where('catalogue_id', '=', id).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async updateCatalogue(db: Executor, id: number, entry: Omit<NewCatalogueEntry, 'code'> & { code: string }, now: Date): Promise<void> {
+    await db.updateTable('credit_catalogue').set({ ...entry, search_text: catalogueSearchText(entry), updated_at: now }).where('id', '=', id).execute();
+  }
+
+  async setRetired(db: Executor, id: number, retiredAt: Date | null): Promise<void> {
+    await db.updateTable('credit_catalogue').set({ retired_at: retiredAt, updated_at: new Date() }).where('id', '=', id).execute();
+  }
+
+  async deleteCatalogue(db: Executor, id: number): Promise<void> {
+    await db.deleteFrom('credit_catalogue').where('id', '=', id).execute();
+  }
+
   async catalogueById(db: Executor, id: number): Promise<CatalogueEntry | undefined> {
     return db.selectFrom('credit_catalogue').selectAll().where('id', '=', id).executeTakeFirst();
   }

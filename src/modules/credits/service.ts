@@ -73,6 +73,12 @@ export class CreditsService {
     return { transcript: computeTranscript(rows.map(toLine), rulesOf(cycle), period, categories.map((c) => c.code)), cycle, categories, rows };
   }
 
+  /** 単位取得情報 as a document: the transcript, whose it is (会員番号, 氏名) and when it was issued. */
+  async transcriptDocument(memberId: number): Promise<{ transcript: Transcript; categories: CreditCategory[]; member: { number: string; name: string }; issuedAt: Date }> {
+    const [{ transcript, categories }, member] = await Promise.all([this.transcript(memberId), this.deps.members.getById(memberId)]);
+    return { transcript, categories, member: { number: member.member_number, name: fullName(member) }, issuedAt: this.deps.clock.now() };
+  }
+
   /** How many self-reported credits the member may still add (approved + pending count against the cap). */
   async selfReportRoom(memberId: number, db: Executor = this.deps.db, exceptId?: number) {
     const { period, cycle } = await this.periodAndCycle(memberId);
@@ -301,6 +307,51 @@ export class CreditsService {
 
   openFile(file: CreditFile) {
     return this.deps.files.open(file.stored_name);
+  }
+
+  // ── 単位マスター maintenance (staff) ─────────────────────────────────────────────────────────────
+
+  catalogueForStaff(filter: { q?: string; includeRetired: boolean }) {
+    return this.repo.catalogueForStaff(this.deps.db, filter, 500);
+  }
+
+  async createCatalogueEntry(actor: Actor, entry: NewCatalogueEntry): Promise<CatalogueEntry> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      if (await this.repo.catalogueByCode(tx, entry.code)) throw new RuleViolation('catalogue.codeTaken', {}, 'conflict');
+      const created = await this.repo.insertCatalogue(tx, entry);
+      await audit(tx, actor, { action: 'catalogue.created', subjectType: 'catalogue', subjectId: created.code, after: entry });
+      return created;
+    });
+  }
+
+  /** Editing never rewrites the past: ledger rows keep the credits they were recorded with. */
+  async updateCatalogueEntry(actor: Actor, id: number, entry: Omit<NewCatalogueEntry, 'code'>): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const before = await this.repo.catalogueById(tx, id);
+      if (!before) throw notFound('catalogue');
+      await this.repo.updateCatalogue(tx, id, { ...entry, code: before.code }, this.deps.clock.now());
+      await audit(tx, actor, { action: 'catalogue.updated', subjectType: 'catalogue', subjectId: before.code, before, after: entry });
+    });
+  }
+
+  async setCatalogueRetired(actor: Actor, id: number, retired: boolean): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const entry = await this.repo.catalogueById(tx, id);
+      if (!entry) throw notFound('catalogue');
+      await this.repo.setRetired(tx, id, retired ? this.deps.clock.now() : null);
+      await audit(tx, actor, { action: retired ? 'catalogue.retired' : 'catalogue.restored', subjectType: 'catalogue', subjectId: entry.code });
+    });
+  }
+
+  /** Only an entry no ledger row uses can go; a used one is retired, never deleted. */
+  async deleteCatalogueEntry(actor: Actor, id: number): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const entry = await this.repo.catalogueById(tx, id);
+      if (!entry) throw notFound('catalogue');
+      if ((await this.repo.catalogueUses(tx, id)) > 0) throw new RuleViolation('catalogue.inUse', {}, 'conflict');
+      await this.repo.deleteCatalogue(tx, id);
+      await audit(tx, actor, { action: 'catalogue.deleted', subjectType: 'catalogue', subjectId: entry.code, before: entry });
+    });
   }
 
   /** Demo data and tests: catalogue and categories. Not reachable from a route. */
