@@ -9,7 +9,10 @@ import { loadConfig } from '../src/platform/config';
 import { fiscalYearOf, fiscalYearRange } from '../src/platform/japanese';
 import { DEMO_PASSWORDS } from '../src/platform/security/passwords';
 import { seedDemo } from '../src/seed/demo';
+import { generate } from 'otplib';
 import { seedScale } from '../src/seed/scale';
+import { seedScaleCredits } from '../src/seed/scale-credits';
+import { DEMO_STAFF } from '../src/seed/demo';
 
 /**
  * `npm run bench`: the member pages under load, against a bare Fastify route doing one indexed SELECT on
@@ -77,6 +80,27 @@ async function login(url: string, memberNumber: string): Promise<string> {
   return `${cookieFrom(res, 'ksid')}; ${csrfSecret}`;
 }
 
+/** The demo admin through password and TOTP; returns the staff cookies. */
+async function loginStaff(url: string): Promise<string> {
+  const admin = DEMO_STAFF.find((s) => s.role === 'admin')!;
+  const page = await fetch(`${url}/staff/login`);
+  const csrfSecret = cookieFrom(page, '_csrf_secret');
+  const token = /name="_csrf"[^>]*value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const first = await fetch(`${url}/staff/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfSecret },
+    body: new URLSearchParams({ _csrf: token, email: admin.email, password: DEMO_PASSWORDS.staff }).toString(),
+  });
+  const staff = cookieFrom(first, 'kstaff');
+  const second = await fetch(`${url}/staff/login/verify`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${staff}; ${csrfSecret}` },
+    body: new URLSearchParams({ _csrf: token, code: await generate({ secret: admin.totpSecret }) }).toString(),
+  });
+  if (second.headers.get('location') !== '/staff') throw new Error(`staff login failed: ${second.status}`);
+  return `${staff}; ${csrfSecret}`;
+}
+
 interface Row {
   name: string;
   result: autocannon.Result;
@@ -142,6 +166,10 @@ try {
     .limit(1)
     .executeTakeFirstOrThrow();
   const total = await database.db.selectFrom('members').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const credits = await seedScaleCredits(database.db, { heavyMember: member.member_number });
+  if (credits.added > 0) console.log(`Seeded ${credits.added} credits in ${credits.seconds} s (${credits.total} in total).`);
+  const memberCredits = await database.db.selectFrom('credits').select((eb) => eb.fn.countAll<string>().as('n')).where('member_id', '=', member.id).executeTakeFirstOrThrow();
+  const pendingTotal = await database.db.selectFrom('credits').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
 
   // ── The baseline: bare Fastify, one indexed SELECT on the same database ─────────────────────────
   bare = Fastify({ logger: false });
@@ -151,13 +179,17 @@ try {
   const bareUrl = baseUrl(bare);
 
   const cookie = await login(appUrl, member.member_number);
+  const staffCookie = await loginStaff(appUrl);
   const pages = [
-    { name: 'GET / (home)', path: '/' },
-    { name: 'GET /profile/detail', path: '/profile/detail' },
+    { name: 'GET / (home)', path: '/', cookie },
+    { name: 'GET /profile/detail', path: '/profile/detail', cookie },
+    { name: `GET /credits (${memberCredits.n} credits)`, path: '/credits', cookie },
+    { name: 'GET suggestions (関連)', path: `/credits/catalogue/suggest?q=${encodeURIComponent('関連')}`, cookie },
+    { name: `GET /staff/credits (${pendingTotal.n} pending)`, path: '/staff/credits', cookie: staffCookie },
   ];
   const sizes = new Map<string, { gzipKb: number; rawKb: number }>();
   for (const page of pages) {
-    const res = await fetch(`${appUrl}${page.path}`, { headers: { cookie }, redirect: 'manual' });
+    const res = await fetch(`${appUrl}${page.path}`, { headers: { cookie: page.cookie }, redirect: 'manual' });
     const body = Buffer.from(await res.arrayBuffer());
     if (res.status !== 200) throw new Error(`${page.path} answered ${res.status}, not 200 (is the login valid?)`);
     sizes.set(page.path, { gzipKb: gzipSync(body).length / 1024, rawKb: body.length / 1024 });
@@ -171,7 +203,7 @@ try {
   const rows: Row[] = [];
   const targets = [
     { name: 'bare SELECT (baseline)', url: `${bareUrl}/member`, headers: {} },
-    ...pages.map((p) => ({ name: p.name, url: `${appUrl}${p.path}`, headers: { cookie }, path: p.path })),
+    ...pages.map((p) => ({ name: p.name, url: `${appUrl}${p.path}`, headers: { cookie: p.cookie }, path: p.path })),
   ];
   for (const target of targets) {
     process.stdout.write(`  loading ${target.name}…`);

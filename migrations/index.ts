@@ -1,9 +1,15 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_foundation';
 import * as m0002 from './0002_credits';
+import * as m0003 from './0003_api_tokens';
+import * as m0004 from './0004_checkin_scans';
+import * as m0005 from './0005_credit_imports';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_credits': m0002,
+  '0003_api_tokens': m0003,
+  '0004_checkin_scans': m0004,
+  '0005_credit_imports': m0005,
 };

@@ -23,12 +23,18 @@ import { FileStore, MAX_UPLOAD_BYTES } from './platform/uploads';
 import { ErrorPage } from './platform/views/error-page';
 import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath } from './platform/web';
 import { isLocale, type MessageKey } from './platform/i18n';
+import { apiRoutes } from './modules/api/routes';
+import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
 import { checkinRoutes } from './modules/checkin/routes';
 import { creditRoutes } from './modules/credits/routes';
 import { CreditsService } from './modules/credits/service';
 import { creditStaffRoutes } from './modules/credits/staff-routes';
+import { AttendanceService } from './modules/credits/attendance';
+import { attendanceRoutes } from './modules/credits/attendance-routes';
+import { CreditImportService } from './modules/credits/import';
+import { creditImportRoutes } from './modules/credits/import-routes';
 import { catalogueStaffRoutes } from './modules/credits/catalogue-routes';
 import { StaffLedger } from './modules/credits/staff-views';
 import { CreditsRelated } from './modules/credits/views';
@@ -62,6 +68,9 @@ export interface Services {
   checkin: CheckinService;
   cycles: CyclesService;
   credits: CreditsService;
+  creditImport: CreditImportService;
+  attendance: AttendanceService;
+  api: ApiService;
   mailer: Mailer;
   sessions: SessionStore;
 }
@@ -84,7 +93,10 @@ export function createServices(deps: AppDeps): Services {
   const cycles = new CyclesService({ db, clock });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
   const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });
-  return { members, auth, notices, staff, checkin, cycles, credits, mailer, sessions };
+  const creditImport = new CreditImportService({ db, clock, members });
+  const attendance = new AttendanceService({ db, clock, checkin, members });
+  const api = new ApiService({ db, clock, credits, members });
+  return { members, auth, notices, staff, checkin, cycles, credits, creditImport, attendance, mailer, sessions, api };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -155,10 +167,13 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     staff: [
       { href: '/staff', label: 'nav.staffMembers' },
       { href: '/staff/credits', label: 'staff.creditsQueueTitle' },
+      { href: '/staff/credits/import', label: 'nav.staffImport' },
+      { href: '/staff/credits/checkin', label: 'nav.staffCheckin' },
       { href: '/staff/catalogue', label: 'catalogue.title' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
+      { href: '/staff/api-tokens', label: 'nav.staffApiTokens' },
     ],
   });
 
@@ -203,6 +218,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   // Every state-changing request carries the form's CSRF token; a missing or wrong one is a 403 page.
   app.addHook('preValidation', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    // The public API authenticates with a bearer token, never a cookie: a forged form has nothing to ride on.
+    if (req.url.startsWith('/api/')) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -253,11 +270,14 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
+  creditImportRoutes(app, { web, imports: services.creditImport, requireStaff });
+  attendanceRoutes(app, { web, attendance: services.attendance, requireStaff });
   catalogueStaffRoutes(app, { web, credits: services.credits, requireStaff, requireAdmin });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
   staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => <StaffLedger ctx={ctx} transcript={(await services.credits.transcript(memberId)).transcript} /> });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
+  apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
   if (!config.isProduction) devMailRoutes(app, { web, db: deps.db });
 
   // ── Errors: one vocabulary, one page, both languages, never a stack trace ───────────────────────

@@ -6,6 +6,7 @@ import { startJobs } from '../platform/jobs';
 import { openDatabase } from '../platform/runtime';
 import { seedDemo } from '../seed/demo';
 import { seedScale } from '../seed/scale';
+import { seedScaleCredits } from '../seed/scale-credits';
 
 /**
  * `npm run seed:scale -- --members 30000`: fills the configured database (embedded in DATA_DIR unless
@@ -46,6 +47,9 @@ try {
     console.log(`Added ${result.added} members (${result.firstNumber}–${result.lastNumber}), ${result.total} in total, in ${result.seconds} s.`);
     console.log(`Every one logs in with the demo member password; ANALYZE done.`);
   }
+  console.log('Seeding credits (about 50 per member, 5,000 pending self-reports, member 115000 with 200)…');
+  const credits = await seedScaleCredits(database.db, { heavyMember: '115000' });
+  console.log(`Added ${credits.added} credits (${credits.pendingAdded} pending), ${credits.total} in total, in ${credits.seconds} s.`);
 } finally {
   await jobs.stop();
   await database.close();

@@ -25,6 +25,9 @@ declare module 'fastify' {
   }
 }
 
+/** Staff tabs only administrators see (their routes are guarded by requireAdmin as well). */
+const ADMIN_ONLY_TABS = new Set(['/staff/accounts', '/staff/api-tokens']);
+
 export const FLASH_COOKIE = 'flash';
 export const LANG_COOKIE = 'lang';
 
@@ -48,7 +51,7 @@ export function createWeb(config: Config, tabs: { member: NavTab[]; staff: NavTa
     context(req, reply, realm) {
       const r = realm ?? (req.staff ? 'staff' : req.member ? 'member' : 'public');
       const user = r === 'staff' ? req.staff : r === 'member' ? req.member : undefined;
-      const staffTabs = tabs.staff.filter((tab) => tab.href !== '/staff/accounts' || req.staff?.role === 'admin');
+      const staffTabs = tabs.staff.filter((tab) => !ADMIN_ONLY_TABS.has(tab.href) || req.staff?.role === 'admin');
       if (req.flashKey) reply.clearCookie(FLASH_COOKIE, { path: '/' });
       return {
         t: req.t,

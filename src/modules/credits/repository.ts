@@ -28,8 +28,8 @@ export interface NewCatalogueEntry {
 
 export const catalogueSearchText = (e: Pick<NewCatalogueEntry, 'code' | 'name_ja' | 'name_en'>) => searchKey(`${e.code} ${e.name_ja} ${e.name_en ?? ''}`);
 
-/** A ledger row with the catalogue facts the rules and the transcript need. */
-export type LedgerRow = Credit & {
+/** A ledger row with the catalogue facts the rules and the transcript need, and nothing more. */
+export type LedgerRow = Pick<Credit, 'id' | 'control_no' | 'catalogue_id' | 'source' | 'status' | 'credits' | 'activity_date'> & {
   code: string; name_ja: string; name_en: string; category_code: string; kind: CreditKind; limit_group: string | null;
   once_per_fiscal_year: boolean; detail_kind: 'none' | 'meeting_name' | 'paper';
 };
@@ -107,7 +107,8 @@ export class CreditsRepository {
     return db
       .selectFrom('credits as c')
       .innerJoin('credit_catalogue as k', 'k.id', 'c.catalogue_id')
-      .selectAll('c')
+      // Only what the rules and the lists use: a member can hold hundreds of rows, and every column costs parsing.
+      .select(['c.id', 'c.control_no', 'c.catalogue_id', 'c.source', 'c.status', 'c.credits', 'c.activity_date'])
       .select(['k.code', 'k.name_ja', 'k.name_en', 'k.category_code', 'k.kind', 'k.limit_group', 'k.once_per_fiscal_year', 'k.detail_kind'])
       .where('c.member_id', '=', memberId)
       .orderBy('c.activity_date', 'desc')
@@ -169,7 +170,7 @@ export class CreditsRepository {
   }
 
   /** 申請中 self-reports, oldest request first, with what the queue shows. */
-  async reviewQueue(db: Executor, f: { kind?: CreditKind; olderThan?: Date }, limit: number) {
+  async reviewQueue(db: Executor, f: { kind?: CreditKind; olderThan?: Date }, limit: number, offset = 0) {
     let q = db
       .selectFrom('credits as c')
       .innerJoin('credit_catalogue as k', 'k.id', 'c.catalogue_id')
@@ -178,7 +179,7 @@ export class CreditsRepository {
       .where('c.status', '=', 'pending');
     if (f.kind) q = q.where('k.kind', '=', f.kind);
     if (f.olderThan) q = q.where('c.submitted_at', '<=', f.olderThan);
-    return q.orderBy('c.submitted_at').orderBy('c.id').limit(limit).execute();
+    return q.orderBy('c.submitted_at').orderBy('c.id').limit(limit).offset(offset).execute();
   }
 
   async countPending(db: Executor): Promise<number> {

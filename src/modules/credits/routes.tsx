@@ -6,6 +6,7 @@ import { parseForm } from '../../platform/forms';
 import type { Web } from '../../platform/web';
 import { commentSchema, selfReportSchema } from './schemas';
 import type { CreditsService } from './service';
+import { renderTranscriptPdf } from './transcript-pdf';
 import { CapReachedPage, CatalogueLookupPage, ConfirmPage, CreditRecordPage, KINDS, SelfReportFormPage, TranscriptPage } from './views';
 
 const CONTROL_NO = /^TN-\d{1,10}$/;
@@ -50,6 +51,19 @@ export function creditRoutes(app: FastifyInstance, deps: { web: Web; credits: Cr
       transcript.lines.map((l) => [l.controlNo, l.activityDate, l.code, l.name, l.categoryCode, t(`credits.source.${l.source}`), l.credits, l.counted, t(`credits.status.${l.status}`), l.inPeriod ? '' : '1']),
     );
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', attachmentHeader('credits.csv')).header('cache-control', 'no-store').send(csv);
+  });
+
+  // 単位取得情報 as a PDF: the same transcript, issued now (the service's clock), for the signed-in member only.
+  app.get('/credits.pdf', guarded, async (req, reply) => {
+    const { transcript, categories, member, issuedAt } = await credits.transcriptDocument(req.member!.id);
+    const pdf = await renderTranscriptPdf({
+      transcript, categories, member, issuedAt, locale: req.locale, t: req.t, societyName: web.context(req, reply).societyName,
+    });
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', attachmentHeader(req.locale === 'ja' ? '単位取得情報.pdf' : 'credits.pdf'))
+      .header('cache-control', 'no-store')
+      .send(pdf);
   });
 
   // ── The self-report form: choose a code (search, suggestions, lookup), then date and details ────

@@ -41,13 +41,23 @@ const rulesOf = (cycle: RenewalCycle | undefined): CycleRules => ({
 });
 
 /** 単位: the catalogue, each member's ledger and transcript, and the self-report workflow with its review. */
+/** Categories change with the schedule (年に一度 at most); each process reads them once a minute. */
+const CATEGORIES_TTL_MS = 60_000;
+
 export class CreditsService {
   private repo = new CreditsRepository();
+  private categoriesCache?: { at: number; rows: Promise<CreditCategory[]> };
 
   constructor(private deps: { db: Db; clock: Clock; mailer: Mailer; members: MembersService; cycles: CyclesService; files: FileStore; baseUrl: string }) {}
 
   categories(): Promise<CreditCategory[]> {
-    return this.repo.categories(this.deps.db);
+    const now = Date.now();
+    if (!this.categoriesCache || now - this.categoriesCache.at > CATEGORIES_TTL_MS) {
+      const rows = this.repo.categories(this.deps.db);
+      rows.catch(() => (this.categoriesCache = undefined));
+      this.categoriesCache = { at: now, rows };
+    }
+    return this.categoriesCache.rows;
   }
 
   /** 単位コード suggestions and the lookup page: self-reportable, active entries, newest first. */
@@ -276,9 +286,9 @@ export class CreditsService {
     return { approved, skipped };
   }
 
-  async reviewQueue(filter: { kind?: CatalogueEntry['kind']; minAgeDays?: number }, limit = 200) {
+  async reviewQueue(filter: { kind?: CatalogueEntry['kind']; minAgeDays?: number }, limit = 100, offset = 0) {
     const olderThan = filter.minAgeDays ? new Date(this.deps.clock.now().getTime() - filter.minAgeDays * 86_400_000) : undefined;
-    const rows = await this.repo.reviewQueue(this.deps.db, { kind: filter.kind, olderThan }, limit);
+    const rows = await this.repo.reviewQueue(this.deps.db, { kind: filter.kind, olderThan }, limit, offset);
     const members = await this.deps.members.byIds(rows.map((r) => r.member_id));
     const now = this.deps.clock.now().getTime();
     return rows.map((r) => ({
@@ -361,9 +371,14 @@ export class CreditsService {
   }
 
   /** Credits earned without self-reporting (attendance, e-learning, import, staff): approved at once. */
-  async recordEarned(actor: Actor, input: { memberId: number; code: string; activityDate: string; source: Exclude<Credit['source'], 'self_report'>; externalId?: string }): Promise<Credit | null> {
+  async recordEarned(actor: Actor, input: {
+    memberId: number; code: string; activityDate: string; source: Exclude<Credit['source'], 'self_report'>; externalId?: string;
+    /** The kinds of entry this channel may credit (the e-learning API: e-learning only). */
+    kinds?: CatalogueEntry['kind'][];
+  }): Promise<Credit | null> {
     const entry = await this.repo.catalogueByCode(this.deps.db, input.code);
     if (!entry) throw notFound('catalogue');
+    if (input.kinds && !input.kinds.includes(entry.kind)) throw new RuleViolation('credits.codeInvalid', { kind: entry.kind }, 'bad_request');
     return this.deps.db.transaction().execute(async (tx) => {
       const now = this.deps.clock.now();
       const credit = await this.repo.insertCredit(tx, {

@@ -10,6 +10,9 @@ import type { CreditsService } from './service';
 import { ReviewPage, ReviewQueuePage } from './staff-views';
 import { KINDS } from './views';
 
+/** Rows per page of the review queue: a screenful a clerk works through, not all 5,000. */
+const QUEUE_PAGE = 100;
+
 /** Reasons clerks use most; shown beside the reason box to copy and adapt. */
 export const REJECT_TEMPLATES_JA = [
   '証明書類が確認できませんでした。氏名と参加日が分かるネームカードや参加証の画像をアップロードしてください。',
@@ -23,14 +26,18 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
   const guarded = { preHandler: requireStaff };
   const ctxOf = (req: FastifyRequest, reply: FastifyReply) => web.context(req, reply, 'staff');
 
-  const queue = async (req: FastifyRequest<{ Querystring: { kind?: string; age?: string } }>, reply: FastifyReply, message?: string, status = 200) => {
+  const queue = async (req: FastifyRequest<{ Querystring: { kind?: string; age?: string; page?: string } }>, reply: FastifyReply, message?: string, status = 200) => {
     const kind = KINDS.includes(req.query.kind as CreditKind) ? (req.query.kind as CreditKind) : undefined;
     const age = req.query.age === '7' || req.query.age === '14' ? req.query.age : '';
-    const [rows, total] = await Promise.all([credits.reviewQueue({ kind, minAgeDays: age ? Number(age) : undefined }), credits.pendingCount()]);
-    return web.render(reply, <ReviewQueuePage ctx={ctxOf(req, reply)} rows={rows} total={total} filters={{ kind: kind ?? '', age }} message={message} />, status);
+    const page = /^\d{1,4}$/.test(req.query.page ?? '') ? Math.max(1, Number(req.query.page)) : 1;
+    const [rows, total] = await Promise.all([
+      credits.reviewQueue({ kind, minAgeDays: age ? Number(age) : undefined }, QUEUE_PAGE + 1, (page - 1) * QUEUE_PAGE), credits.pendingCount(),
+    ]);
+    return web.render(reply, <ReviewQueuePage ctx={ctxOf(req, reply)} rows={rows.slice(0, QUEUE_PAGE)} total={total} filters={{ kind: kind ?? '', age }} message={message}
+      page={page} pageSize={QUEUE_PAGE} hasMore={rows.length > QUEUE_PAGE} />, status);
   };
 
-  app.get<{ Querystring: { kind?: string; age?: string } }>('/staff/credits', guarded, (req, reply) => queue(req, reply));
+  app.get<{ Querystring: { kind?: string; age?: string; page?: string } }>('/staff/credits', guarded, (req, reply) => queue(req, reply));
 
   app.post('/staff/credits/bulk-approve', guarded, async (req, reply) => {
     const raw = (req.body as { ids?: string | string[] } | undefined)?.ids;

@@ -15,10 +15,18 @@ export interface QueueRow {
   code: string; name_ja: string; name_en: string; kind: CreditKind; first_file_id: number | null; member: Member; ageDays: number;
 }
 
-export function ReviewQueuePage({ ctx, rows, total, filters, message }: {
-  ctx: PageContext; rows: QueueRow[]; total: number; filters: { kind: string; age: string }; message?: string;
+export function ReviewQueuePage({ ctx, rows, total, filters, message, page = 1, pageSize = 100, hasMore = false }: {
+  ctx: PageContext; rows: QueueRow[]; total: number; filters: { kind: string; age: string }; message?: string; page?: number; pageSize?: number; hasMore?: boolean;
 }) {
   const t = ctx.t;
+  const pageLink = (p: number) => `/staff/credits?${new URLSearchParams({ ...(filters.kind ? { kind: filters.kind } : {}), ...(filters.age ? { age: filters.age } : {}), page: String(p) })}`;
+  const pager = (page > 1 || hasMore) && (
+    <nav class="pagination" aria-label={t('staff.queuePage', { from: (page - 1) * pageSize + 1, to: (page - 1) * pageSize + rows.length })}>
+      <p>{t('staff.queuePage', { from: (page - 1) * pageSize + 1, to: (page - 1) * pageSize + rows.length })}</p>
+      {page > 1 && <a href={pageLink(page - 1)}>{t('staff.queuePrev', { count: pageSize })}</a>}{' '}
+      {hasMore && <a href={pageLink(page + 1)}>{t('staff.queueNext', { count: pageSize })}</a>}
+    </nav>
+  );
   return (
     <Layout ctx={ctx} title={t('staff.creditsQueueTitle')}>
       <h1>{t('staff.creditsQueueTitle')}</h1>
@@ -79,6 +87,7 @@ export function ReviewQueuePage({ ctx, rows, total, filters, message }: {
           <div class="actions"><button type="submit" class="button">{t('staff.bulkApprove')}</button></div>
         </form>
       )}
+      {pager}
     </Layout>
   );
 }

@@ -145,6 +145,7 @@ export function TranscriptPage({ ctx, transcript, categories, sort, capReached }
         <p class="actions">
           <a href={`/credits?sort=${sort === 'newest' ? 'oldest' : 'newest'}`}>{t(sort === 'newest' ? 'credits.sortOldest' : 'credits.sortNewest')}</a>
           <a href="/credits.csv" download>{t('credits.downloadCsv')}</a>
+          <a href="/credits.pdf" download>{t('credits.downloadPdf')}</a>
         </p>
         <LedgerTable ctx={ctx} lines={lines} categories={categories} />
       </section>

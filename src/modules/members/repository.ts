@@ -21,6 +21,11 @@ export class MembersRepository {
     return db.selectFrom('members').selectAll().where('id', 'in', ids).execute();
   }
 
+  async findByNumbers(db: Executor, numbers: string[]): Promise<Member[]> {
+    if (numbers.length === 0) return [];
+    return db.selectFrom('members').selectAll().where(sql<boolean>`member_number = ANY(${numbers}::text[])`).execute();
+  }
+
   async findByNumber(db: Executor, memberNumber: string): Promise<Member | undefined> {
     return db.selectFrom('members').selectAll().where('member_number', '=', memberNumber).executeTakeFirst();
   }

@@ -40,6 +40,11 @@ export class MembersService {
     return new Map(rows.map((m) => [m.id, m]));
   }
 
+  /** Many members by number in one query (imports): unknown numbers are simply absent. */
+  byNumbers(numbers: string[]): Promise<Member[]> {
+    return this.repo.findByNumbers(this.deps.db, [...new Set(numbers)]);
+  }
+
   findByNumber(memberNumber: string): Promise<Member | undefined> {
     return this.repo.findByNumber(this.deps.db, memberNumber);
   }

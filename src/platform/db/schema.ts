@@ -253,6 +253,71 @@ export interface CreditFilesTable {
   uploaded_at: Timestamp;
 }
 
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  /** The first 8 characters ('kst_' + 4), for display only. */
+  token_prefix: string;
+  created_by: number;
+  created_at: Timestamp;
+  last_used_at: TimestampNullable;
+  revoked_at: TimestampNullable;
+}
+
+export interface ApiRequestsTable {
+  id: Generated<string>;
+  token_id: number;
+  idempotency_key: string;
+  request_hash: string;
+  /** null while the request is being processed. */
+  response_status: number | null;
+  response_body: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  completed_at: TimestampNullable;
+}
+
+export type CheckinScanResult = 'credited' | 'duplicate' | 'invalid' | 'expired' | 'unknown_member';
+
+export interface CheckinScansTable {
+  id: Generated<number>;
+  catalogue_id: number;
+  input_kind: 'qr' | 'number';
+  member_number: string | null;
+  member_id: number | null;
+  result: CheckinScanResult;
+  credit_id: number | null;
+  staff_id: number;
+  scanned_at: Timestamp;
+}
+
+/** One row of an import file as parsed (digits and hyphens normalised); `line` is its line in the file. */
+export interface CreditImportRow {
+  line: number;
+  member: string;
+  code: string;
+  date: string;
+  externalId: string;
+  /** How many columns the row had (fewer than 4 is an invalid row). */
+  columns: number;
+}
+
+export interface CreditImportsTable {
+  id: Generated<number>;
+  staff_id: number;
+  file_name: string;
+  sha256: string;
+  encoding: 'utf-8' | 'shift_jis';
+  had_header: boolean;
+  row_count: number;
+  rows: ColumnType<CreditImportRow[], string, string>;
+  created_at: Timestamp;
+  committed_at: TimestampNullable;
+  imported: number | null;
+  statuses: ColumnType<string[] | null, string | null | undefined, string | null>;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -273,6 +338,10 @@ export interface Database {
   credits: CreditsTable;
   credit_events: CreditEventsTable;
   credit_files: CreditFilesTable;
+  api_tokens: ApiTokensTable;
+  api_requests: ApiRequestsTable;
+  checkin_scans: CheckinScansTable;
+  credit_imports: CreditImportsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -287,3 +356,5 @@ export type CatalogueEntry = Selectable<CreditCatalogueTable>;
 export type Credit = Selectable<CreditsTable>;
 export type CreditEvent = Selectable<CreditEventsTable>;
 export type CreditFile = Selectable<CreditFilesTable>;
+export type CheckinScan = Selectable<CheckinScansTable>;
+export type CreditImport = Selectable<CreditImportsTable>;

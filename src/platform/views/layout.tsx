@@ -50,6 +50,10 @@ export function Layout({ ctx, title, errors, fieldLabels, children }: LayoutProp
   const hasErrors = !!errors && Object.values(errors).some(Boolean);
   const home = ctx.realm === 'staff' ? '/staff' : '/';
   const appName = ctx.realm === 'staff' ? ctx.t('app.backOffice') : ctx.t('app.portal');
+  // The tab of the longest matching path is current (/staff/credits/import is 取込, not 承認).
+  const currentTab = ctx.tabs
+    .filter((tab) => (tab.href === home ? ctx.path === home : ctx.path === tab.href || ctx.path.startsWith(`${tab.href}/`) || ctx.path.startsWith(`${tab.href}.`)))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <html lang={ctx.locale}>
       <head>
@@ -81,7 +85,7 @@ export function Layout({ ctx, title, errors, fieldLabels, children }: LayoutProp
             <nav class="tabs" aria-label={ctx.t('nav.main')}>
               <ul>
                 {ctx.tabs.map((tab) => {
-                  const current = tab.href === home ? ctx.path === tab.href : ctx.path.startsWith(tab.href);
+                  const current = tab.href === currentTab;
                   return (
                     <li key={tab.href}>
                       <a href={tab.href} aria-current={current ? 'page' : undefined}>{ctx.t(tab.label)}</a>

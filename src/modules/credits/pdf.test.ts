@@ -1,0 +1,209 @@
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app';
+import { TestClient } from '../../test/client';
+import { createMember, TEST_PASSWORD } from '../../test/factories';
+import { CATEGORIES, demoCatalogue, demoCycles } from '../../seed/credits';
+import type { CreditSource, CreditStatus } from '../../platform/db/schema';
+
+let t: TestApp;
+let numberSeq = 170000;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(new Date('2026-11-23T10:00:00+09:00'));
+  for (const c of demoCycles(2026)) await t.services.cycles.seed(c);
+  await t.services.credits.seedCatalogue(CATEGORIES, demoCatalogue(2026));
+});
+afterAll(() => t.close());
+
+async function member() {
+  const m = await createMember(t.db, { member_number: String(++numberSeq), cert_period_start: '2022-04-01', cert_period_end: '2027-03-31' });
+  const c = new TestClient(t.app);
+  expect((await c.submit('/login', '/login', { memberNumber: m.member_number, password: TEST_PASSWORD })).statusCode).toBe(303);
+  return { m, c };
+}
+
+/** `count` ledger lines straight into the table: every catalogue entry in turn, all statuses and sources, some outside the period. */
+async function giveCredits(memberId: number, count: number): Promise<string[]> {
+  const entries = await t.db.selectFrom('credit_catalogue').select(['id', 'credits']).orderBy('id').execute();
+  // Only self-reports go through the workflow; the other sources are approved on arrival (a table CHECK).
+  const statuses: CreditStatus[] = ['approved', 'pending', 'draft', 'rejected'];
+  const sources: CreditSource[] = ['attendance', 'elearning', 'self_report', 'import', 'staff'];
+  const attended = new Set<number>(); // one attendance per meeting (a unique index)
+  const rows = Array.from({ length: count }, (_, i) => {
+    const e = entries[i % entries.length]!;
+    // Every seventh line is before the period (期間外); the rest spread over 2022-2026.
+    const date = i % 7 === 0 ? `2021-${String((i % 12) + 1).padStart(2, '0')}-10` : `${2022 + (i % 5)}-${String((i % 9) + 4).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`;
+    let source = sources[i % sources.length]!;
+    if (source === 'attendance' && attended.has(e.id)) source = 'import';
+    if (source === 'attendance') attended.add(e.id);
+    const status = source === 'self_report' ? statuses[Math.floor(i / sources.length) % statuses.length]! : 'approved';
+    return { member_id: memberId, catalogue_id: e.id, source, status, credits: e.credits, activity_date: date };
+  });
+  const inserted = await t.db.insertInto('credits').values(rows).returning('control_no').execute();
+  return inserted.map((r) => r.control_no);
+}
+
+describe('単位取得情報 as PDF', () => {
+  it('downloads the transcript of ~120 lines over several pages, Japanese font embedded, header and page numbers on each', async () => {
+    const { m, c } = await member();
+    const numbers = await giveCredits(m.id, 120);
+
+    const page = await c.get('/credits');
+    expect(page.body).toContain('href="/credits.pdf"');
+    expect(page.body).toContain('PDFでダウンロード');
+
+    const res = await c.get('/credits.pdf');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="______.pdf"; filename*=UTF-8''${encodeURIComponent('単位取得情報.pdf')}`);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const pdf = res.rawPayload;
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(20_000);
+
+    const doc = readPdf(pdf);
+    expect(doc.fonts.some((f) => /^[A-Z]{6}\+NotoSansJP-Regular$/.test(f))).toBe(true);
+    expect(doc.fonts.some((f) => /^[A-Z]{6}\+NotoSansJP-Bold$/.test(f))).toBe(true);
+    expect(doc.pageCount).toBeGreaterThanOrEqual(3);
+    expect(doc.pages.length).toBe(doc.pageCount);
+
+    const all = doc.pages.join('\n');
+    expect(all).toContain('単位取得情報');
+    expect(all).toContain(`会員番号: ${m.member_number}`);
+    expect(all).toContain('山田 太郎');
+    expect(all).toContain('現在の認定期間: 2022年4月1日（令和4年） ～ 2027年3月31日（令和9年）');
+    expect(all).toContain('発行日時: 2026/11/23 10:00');
+    expect(all).toMatch(/\d+ \/ 50 単位/);
+    expect(all).toContain('承認待ちの申請:');
+    expect(all).toContain('自己申告の単位');
+    expect(all).toContain('集計されなかった単位');
+    expect(all).toContain('認定期間外の活動');
+    expect(all).toContain('期間外');
+    // Every line is in the table, none lost at a page break.
+    for (const no of numbers) expect(all, no).toContain(no);
+    doc.pages.forEach((text, i) => {
+      expect(text, `page ${i + 1}`).toContain(`${i + 1} / ${doc.pageCount}`);
+      // The table header is repeated on every page the table runs over (it starts on the first).
+      expect(text, `page ${i + 1}`).toContain('管理No');
+      expect(text, `page ${i + 1}`).toContain('ステータス');
+    });
+  });
+
+  it('speaks English when the member reads in English', async () => {
+    const { m, c } = await member();
+    await giveCredits(m.id, 5);
+    await c.get('/lang/en');
+    expect((await c.get('/credits')).body).toContain('Download as PDF');
+    const res = await c.get('/credits.pdf');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="credits.pdf"; filename*=UTF-8''credits.pdf`);
+    const doc = readPdf(res.rawPayload);
+    const all = doc.pages.join('\n');
+    expect(doc.pageCount).toBe(1);
+    expect(all).toContain(`Member number: ${m.member_number}`);
+    expect(all).toContain('Current certification period: 1 April 2022 (Reiwa 4) to 31 March 2027 (Reiwa 9)');
+    expect(all).toContain('1 / 1');
+  });
+
+  it('renders a member without credits and without a period', async () => {
+    const { c } = await (async () => {
+      const m = await createMember(t.db, { member_number: String(++numberSeq), cert_period_start: null, cert_period_end: null });
+      const client = new TestClient(t.app);
+      await client.submit('/login', '/login', { memberNumber: m.member_number, password: TEST_PASSWORD });
+      return { c: client };
+    })();
+    const res = await c.get('/credits.pdf');
+    expect(res.statusCode).toBe(200);
+    const all = readPdf(res.rawPayload).pages.join('\n');
+    expect(all).toContain('認定期間が登録されていないため');
+    expect(all).toContain('まだ単位はありません。');
+  });
+
+  it('is only for the signed-in member: anonymous requests go to the sign-in page', async () => {
+    const res = await new TestClient(t.app).get('/credits.pdf');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/login?next=${encodeURIComponent('/credits.pdf')}`);
+    expect(res.headers['content-type']).not.toBe('application/pdf');
+  });
+
+  it('renders 200 credits in well under 2 seconds', async () => {
+    const { m, c } = await member();
+    await giveCredits(m.id, 200);
+    await c.get('/credits.pdf'); // the first document of the process reads the font files
+    const started = performance.now();
+    const res = await c.get('/credits.pdf');
+    const elapsed = performance.now() - started;
+    expect(res.statusCode).toBe(200);
+    expect(readPdf(res.rawPayload).pageCount).toBeGreaterThanOrEqual(5);
+    expect(elapsed).toBeLessThan(2000);
+  });
+});
+
+// ── A small PDF reader, enough for what pdfkit writes: objects, Flate streams, Type0 fonts with
+// their ToUnicode CMaps, and the text shown by Tj/TJ on each page, one line per BT … ET. ───────────
+interface PdfObject { dict: string; stream?: Buffer }
+
+function readPdf(pdf: Buffer) {
+  const raw = pdf.toString('latin1');
+  const objects = new Map<number, PdfObject>();
+  const header = /(\d+) 0 obj\s*/g;
+  let m: RegExpExecArray | null;
+  while ((m = header.exec(raw))) {
+    const start = m.index + m[0].length;
+    const streamAt = raw.indexOf('stream\n', start);
+    const endAt = raw.indexOf('endobj', start);
+    if (streamAt !== -1 && streamAt < endAt) {
+      const dict = raw.slice(start, streamAt);
+      const length = Number(/\/Length (\d+)/.exec(dict)?.[1]);
+      const data = pdf.subarray(streamAt + 7, streamAt + 7 + length);
+      objects.set(Number(m[1]), { dict, stream: dict.includes('/FlateDecode') ? zlib.inflateSync(data) : data });
+      header.lastIndex = streamAt + 7 + length;
+    } else {
+      objects.set(Number(m[1]), { dict: raw.slice(start, endAt) });
+      header.lastIndex = endAt;
+    }
+  }
+  const ref = (dict: string, key: string) => Number(new RegExp(`/${key} (\\d+) 0 R`).exec(dict)?.[1]);
+
+  // Glyph code → text, for each Type0 font object.
+  const cmaps = new Map<number, Map<number, string>>();
+  const fonts: string[] = [];
+  for (const [id, o] of objects) {
+    if (!/\/Subtype \/Type0/.test(o.dict)) continue;
+    fonts.push(/\/BaseFont \/(\S+)/.exec(o.dict)![1]!);
+    const map = new Map<number, string>();
+    const cmap = objects.get(ref(o.dict, 'ToUnicode'))!.stream!.toString('latin1');
+    for (const range of cmap.matchAll(/<([0-9a-f]{4})> <[0-9a-f]{4}> \[([^\]]*)\]/g)) {
+      [...range[2]!.matchAll(/<([0-9a-f ]+)>/g)].forEach((entry, i) => {
+        map.set(parseInt(range[1]!, 16) + i, String.fromCharCode(...entry[1]!.split(' ').map((h) => parseInt(h, 16))));
+      });
+    }
+    cmaps.set(id, map);
+  }
+
+  const tree = [...objects.values()].find((o) => /\/Type \/Pages/.test(o.dict))!.dict;
+  const pageObjects = [.../\/Kids \[([^\]]*)\]/.exec(tree)![1]!.matchAll(/(\d+) 0 R/g)].map((x) => objects.get(Number(x[1]))!);
+  const pages = pageObjects.map((p) => {
+    const resources = objects.get(ref(p.dict, 'Resources'))?.dict ?? p.dict;
+    const fontNames = new Map([...resources.matchAll(/\/(F\d+) (\d+) 0 R/g)].map((x) => [x[1]!, Number(x[2])]));
+    const content = objects.get(ref(p.dict, 'Contents'))!.stream!.toString('latin1');
+    const lines: string[] = [];
+    let font: Map<number, string> | undefined;
+    let line = '';
+    for (const op of content.matchAll(/\/(F\d+) [\d.]+ Tf|\[((?:<[0-9a-f]*>|[-\d. ])*)\] TJ|<([0-9a-f]*)> Tj|\bET\b/g)) {
+      if (op[1]) font = cmaps.get(fontNames.get(op[1])!);
+      else if (op[0] === 'ET') {
+        lines.push(line);
+        line = '';
+      } else {
+        const hex = op[2] !== undefined ? [...op[2].matchAll(/<([0-9a-f]*)>/g)].map((x) => x[1]!).join('') : op[3]!;
+        for (let i = 0; i + 4 <= hex.length; i += 4) line += font?.get(parseInt(hex.slice(i, i + 4), 16)) ?? '';
+      }
+    }
+    return lines.join('\n');
+  });
+  const pageCount = Number(/\/Count (\d+)/.exec(tree)![1]);
+  return { fonts, pageCount, pages };
+}
