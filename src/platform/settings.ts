@@ -11,3 +11,12 @@ export async function ensureSetting<T>(db: Executor, key: string, value: T): Pro
   await db.insertInto('settings').values({ key, value: JSON.stringify(value) }).onConflict((oc) => oc.column('key').doNothing()).execute();
   return (await getSetting<T>(db, key)) as T;
 }
+
+export async function putSetting<T>(db: Executor, key: string, value: T): Promise<void> {
+  const json = JSON.stringify(value);
+  await db
+    .insertInto('settings')
+    .values({ key, value: json })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
+    .execute();
+}

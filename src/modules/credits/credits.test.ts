@@ -295,6 +295,22 @@ describe('staff review', () => {
     expect(page).toContain(nos[0]!);
   });
 
+  it('lets staff edit the rejection templates shown on the review page, audited', async () => {
+    const s = await staffClient();
+    await s.get('/staff/credits/reasons');
+    const res = await s.post('/staff/credits/reasons', { templates: '氏名が確認できません。\n\n日付が一致しません。 ' });
+    expect(res.statusCode).toBe(303);
+    expect(await t.services.credits.rejectTemplates()).toEqual(['氏名が確認できません。', '日付が一致しません。']);
+    const { c } = await member();
+    const no = await selfReport(c, 'PAPER-CO');
+    await upload(c, no);
+    await send(c, no);
+    const id = (await t.db.selectFrom('credits').select('id').where('control_no', '=', no).executeTakeFirstOrThrow()).id;
+    expect(textOf((await s.get(`/staff/credits/${id}`)).body)).toContain('日付が一致しません。');
+    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'credit.reject_templates_changed').execute();
+    expect(audit).toHaveLength(1);
+  });
+
   it('keeps a member out of the staff queue', async () => {
     const { c } = await member();
     const res = await c.get('/staff/credits');

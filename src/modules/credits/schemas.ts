@@ -28,3 +28,8 @@ export const commentSchema = z.object({
 export const rejectSchema = z.object({
   reason: text({ max: 1000, required: 'staff.reasonRequired' }),
 });
+
+/** One rejection template per line; blank lines dropped. */
+export const templatesSchema = z.object({
+  templates: text({ max: 5000, optional: true }).transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 30)),
+});

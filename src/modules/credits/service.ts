@@ -5,6 +5,7 @@ import type { CatalogueEntry, Credit, CreditCategory, CreditEvent, CreditFile, C
 import { notFound, RuleViolation } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
 import { tokyoDate } from '../../platform/japanese';
+import { getSetting, putSetting } from '../../platform/settings';
 import type { Mailer } from '../../platform/mail/mailer';
 import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
 import type { CyclesService, RenewalCycle } from '../cycles/service';
@@ -41,6 +42,16 @@ const rulesOf = (cycle: RenewalCycle | undefined): CycleRules => ({
 });
 
 /** 単位: the catalogue, each member's ledger and transcript, and the self-report workflow with its review. */
+const REJECT_TEMPLATES_KEY = 'credit_reject_templates';
+
+/** The reasons clerks use most, until the secretariat edits its own list. */
+export const DEFAULT_REJECT_TEMPLATES = [
+  '証明書類が確認できませんでした。氏名と参加日が分かるネームカードや参加証の画像をアップロードしてください。',
+  '活動日が証明書類の日付と一致しません。活動日を修正してください。',
+  '選択された単位コードが活動内容と異なります。正しい単位コードを選び直してください。',
+  '論文の掲載誌・発刊号数が確認できませんでした。論文サマリーをアップロードしてください。',
+];
+
 /** Categories change with the schedule (年に一度 at most); each process reads them once a minute. */
 const CATEGORIES_TTL_MS = 60_000;
 
@@ -317,6 +328,20 @@ export class CreditsService {
 
   openFile(file: CreditFile) {
     return this.deps.files.open(file.stored_name);
+  }
+
+  // ── Rejection reason templates (editable by staff) ───────────────────────────────────────────────
+
+  async rejectTemplates(): Promise<string[]> {
+    return (await getSetting<string[]>(this.deps.db, REJECT_TEMPLATES_KEY)) ?? DEFAULT_REJECT_TEMPLATES;
+  }
+
+  async setRejectTemplates(actor: Actor, templates: string[]): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const before = (await getSetting<string[]>(tx, REJECT_TEMPLATES_KEY)) ?? DEFAULT_REJECT_TEMPLATES;
+      await putSetting(tx, REJECT_TEMPLATES_KEY, templates);
+      await audit(tx, actor, { action: 'credit.reject_templates_changed', subjectType: 'setting', subjectId: REJECT_TEMPLATES_KEY, before, after: templates });
+    });
   }
 
   // ── 単位マスター maintenance (staff) ─────────────────────────────────────────────────────────────

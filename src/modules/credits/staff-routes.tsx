@@ -5,21 +5,13 @@ import { parseForm } from '../../platform/forms';
 import type { Web } from '../../platform/web';
 import type { MembersService } from '../members/service';
 import { sendCreditFile } from './routes';
-import { rejectSchema } from './schemas';
+import { rejectSchema, templatesSchema } from './schemas';
 import type { CreditsService } from './service';
-import { ReviewPage, ReviewQueuePage } from './staff-views';
+import { ReasonTemplatesPage, ReviewPage, ReviewQueuePage } from './staff-views';
 import { KINDS } from './views';
 
 /** Rows per page of the review queue: a screenful a clerk works through, not all 5,000. */
 const QUEUE_PAGE = 100;
-
-/** Reasons clerks use most; shown beside the reason box to copy and adapt. */
-export const REJECT_TEMPLATES_JA = [
-  '証明書類が確認できませんでした。氏名と参加日が分かるネームカードや参加証の画像をアップロードしてください。',
-  '活動日が証明書類の日付と一致しません。活動日を修正してください。',
-  '選択された単位コードが活動内容と異なります。正しい単位コードを選び直してください。',
-  '論文の掲載誌・発刊号数が確認できませんでした。論文サマリーをアップロードしてください。',
-];
 
 export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credits: CreditsService; members: MembersService; requireStaff: preHandlerHookHandler }) {
   const { web, credits, members, requireStaff } = deps;
@@ -50,7 +42,7 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
   const review = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, extra: { errors?: Record<string, 'staff.reasonRequired' | 'error.tooLong' | 'error.invalidChars' | 'error.required'>; values?: Record<string, string>; message?: string; status?: number } = {}) => {
     const record = await credits.getForStaff(idParam(req.params.id, 'credit'));
     const member = await members.getById(record.credit.member_id);
-    return web.render(reply, <ReviewPage ctx={ctxOf(req, reply)} record={record} member={member} templates={REJECT_TEMPLATES_JA} errors={extra.errors}
+    return web.render(reply, <ReviewPage ctx={ctxOf(req, reply)} record={record} member={member} templates={await credits.rejectTemplates()} errors={extra.errors}
       values={extra.values} message={extra.message} />, extra.status ?? 200);
   };
 
@@ -76,6 +68,16 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
       return review(req, reply, { message: req.t(err.key, err.params), values: form.values, status: err.status });
     }
     return web.redirect(reply, '/staff/credits', 'staff.rejected');
+  });
+
+  app.get('/staff/credits/reasons', guarded, async (req, reply) =>
+    web.render(reply, <ReasonTemplatesPage ctx={ctxOf(req, reply)} values={{ templates: (await credits.rejectTemplates()).join('\n') }} />));
+
+  app.post('/staff/credits/reasons', guarded, async (req, reply) => {
+    const form = parseForm(templatesSchema, req.body);
+    if (!form.ok) return web.render(reply, <ReasonTemplatesPage ctx={ctxOf(req, reply)} values={form.values} errors={form.errors} />, 400);
+    await credits.setRejectTemplates(web.actor(req), form.data.templates);
+    return web.redirect(reply, '/staff/credits/reasons', 'staff.reasonsSaved');
   });
 
   app.get<{ Params: { fileId: string } }>('/staff/credits/files/:fileId', guarded, async (req, reply) => {

@@ -128,6 +128,7 @@ export function ReviewPage({ ctx, record, member, templates, errors, values, mes
               <details>
                 <summary>{t('staff.reasonTemplates')}</summary>
                 <ul>{templates.map((tpl) => <li key={tpl}>{tpl}</li>)}</ul>
+                <p><a href="/staff/credits/reasons">{t('staff.reasonsEdit')}</a></p>
               </details>
             )}
             <Field ctx={ctx} name="reason" label="staff.rejectReason" hint="staff.rejectReasonHint" required multiline errors={errors} values={values} maxLength={1000} />
@@ -172,5 +173,20 @@ export function StaffLedger({ ctx, transcript }: { ctx: PageContext; transcript:
         </div>
       )}
     </section>
+  );
+}
+
+export function ReasonTemplatesPage({ ctx, values, errors }: { ctx: PageContext; values: FormValues; errors?: FormErrors }) {
+  const t = ctx.t;
+  return (
+    <Layout ctx={ctx} title={t('staff.reasonsTitle')} errors={errors} fieldLabels={labelsFor(ctx, { templates: 'staff.reasonTemplates' })}>
+      <p><a href="/staff/credits">{t('staff.creditsQueueTitle')}</a></p>
+      <h1>{t('staff.reasonsTitle')}</h1>
+      <form method="post" action="/staff/credits/reasons" novalidate>
+        <Csrf ctx={ctx} />
+        <Field ctx={ctx} name="templates" label="staff.reasonTemplates" hint="staff.reasonsHint" multiline errors={errors} values={values} maxLength={5000} />
+        <div class="actions"><button type="submit" class="button">{t('common.save')}</button></div>
+      </form>
+    </Layout>
   );
 }
