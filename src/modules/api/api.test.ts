@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../platform/security/tokens';
-import { CATEGORIES, demoCatalogue, demoCycles } from '../../seed/credits';
 import { createTestApp, type TestApp } from '../../test/app';
+import { seedCreditRules, signInStaff } from '../../test/sign-in';
 import { TestClient, textOf } from '../../test/client';
-import { createMember, createStaff, nextTotp, TEST_PASSWORD } from '../../test/factories';
+import { createMember, TEST_PASSWORD } from '../../test/factories';
 import { requestHash } from './service';
 
 let t: TestApp;
@@ -13,18 +13,12 @@ let keySeq = 0;
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(new Date('2026-11-23T10:00:00+09:00'));
-  for (const c of demoCycles(2026)) await t.services.cycles.seed(c);
-  await t.services.credits.seedCatalogue(CATEGORIES, demoCatalogue(2026));
+  await seedCreditRules(t);
 });
 afterAll(() => t.close());
 
 async function staffClient(role: 'staff' | 'admin') {
-  const s = await createStaff(t.db, t.config.sessionSecret, { role });
-  const c = new TestClient(t.app);
-  await c.submit('/staff/login', '/staff/login', { email: s.email, password: TEST_PASSWORD });
-  await c.get('/staff/login/verify');
-  expect((await c.post('/staff/login/verify', { code: await nextTotp(t.clock) })).headers.location).toBe('/staff');
-  return c;
+  return (await signInStaff(t, { role })).c;
 }
 
 let admin: TestClient;

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
+import { signInStaff } from '../../test/sign-in';
 import { TestClient, textOf } from '../../test/client';
-import { createMember, createStaff, nextTotp, TEST_PASSWORD } from '../../test/factories';
+import { createMember, TEST_PASSWORD } from '../../test/factories';
 import { CATEGORIES, demoCatalogue, demoCycles } from '../../seed/credits';
 
 let t: TestApp;
@@ -22,12 +23,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function staffClient() {
-  const s = await createStaff(t.db, t.config.sessionSecret);
-  const c = new TestClient(t.app);
-  await c.submit('/staff/login', '/staff/login', { email: s.email, password: TEST_PASSWORD });
-  await c.get('/staff/login/verify');
-  expect((await c.post('/staff/login/verify', { code: await nextTotp(t.clock) })).headers.location).toBe('/staff');
-  return { c, staff: s };
+  return signInStaff(t);
 }
 
 async function scan(c: TestClient, code: string, id = meetingId) {

@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
+import { seedCreditRules, signInStaff } from '../../test/sign-in';
 import { TestClient, textOf } from '../../test/client';
-import { createMember, createStaff, nextTotp, TEST_PASSWORD } from '../../test/factories';
-import { CATEGORIES, demoCatalogue, demoCycles } from '../../seed/credits';
+import { createMember, TEST_PASSWORD } from '../../test/factories';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
-  for (const c of demoCycles(2026)) await t.services.cycles.seed(c);
-  await t.services.credits.seedCatalogue(CATEGORIES, demoCatalogue(2026));
+  await seedCreditRules(t);
 });
 afterAll(() => t.close());
 
 async function staffClient(role: 'staff' | 'admin') {
-  const s = await createStaff(t.db, t.config.sessionSecret, { role });
-  const c = new TestClient(t.app);
-  await c.submit('/staff/login', '/staff/login', { email: s.email, password: TEST_PASSWORD });
-  await c.get('/staff/login/verify');
-  await c.post('/staff/login/verify', { code: await nextTotp(t.clock) });
-  return c;
+  return (await signInStaff(t, { role })).c;
 }
 
 const form = {

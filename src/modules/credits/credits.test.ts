@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
+import { seedCreditRules, signInStaff } from '../../test/sign-in';
 import { TestClient, textOf } from '../../test/client';
-import { createMember, createStaff, nextTotp, TEST_PASSWORD } from '../../test/factories';
+import { createMember, TEST_PASSWORD } from '../../test/factories';
 import { linkIn } from '../../test/smtp';
-import { CATEGORIES, demoCatalogue, demoCycles } from '../../seed/credits';
 
 let t: TestApp;
 const PDF = Buffer.from('%PDF-1.7\n% proof\n1 0 obj<<>>endobj\n%%EOF\n');
@@ -13,8 +13,7 @@ let numberSeq = 160000;
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(new Date('2026-11-23T10:00:00+09:00'));
-  for (const c of demoCycles(2026)) await t.services.cycles.seed(c);
-  await t.services.credits.seedCatalogue(CATEGORIES, demoCatalogue(2026));
+  await seedCreditRules(t);
 });
 afterAll(() => t.close());
 
@@ -47,12 +46,7 @@ async function send(c: TestClient, no: string, comment = '') {
 }
 
 async function staffClient() {
-  const s = await createStaff(t.db, t.config.sessionSecret);
-  const c = new TestClient(t.app);
-  await c.submit('/staff/login', '/staff/login', { email: s.email, password: TEST_PASSWORD });
-  await c.get('/staff/login/verify');
-  expect((await c.post('/staff/login/verify', { code: await nextTotp(t.clock) })).headers.location).toBe('/staff');
-  return c;
+  return (await signInStaff(t)).c;
 }
 
 const statusOf = async (no: string) => (await t.db.selectFrom('credits').select('status').where('control_no', '=', no).executeTakeFirstOrThrow()).status;

@@ -1,9 +1,9 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
+import { seedCreditRules, signInStaff } from '../../test/sign-in';
 import { TestClient, textOf } from '../../test/client';
-import { createMember, createStaff, nextTotp, TEST_PASSWORD } from '../../test/factories';
-import { CATEGORIES, demoCatalogue, demoCycles } from '../../seed/credits';
+import { createMember, TEST_PASSWORD } from '../../test/factories';
 import { classifyRows, parseActivityDate, parseImportFile } from './import';
 
 let t: TestApp;
@@ -14,8 +14,7 @@ const NOT_CERTIFIED = '170003';
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(new Date('2026-11-23T10:00:00+09:00'));
-  for (const c of demoCycles(2026)) await t.services.cycles.seed(c);
-  await t.services.credits.seedCatalogue(CATEGORIES, demoCatalogue(2026));
+  await seedCreditRules(t);
   const a = await createMember(t.db, { member_number: A, password: null });
   await createMember(t.db, { member_number: B, password: null, cert_period_start: '2024-04-01', cert_period_end: '2029-03-31' });
   await createMember(t.db, { member_number: NOT_CERTIFIED, password: null, cert_period_start: null, cert_period_end: null, specialist_number: null });
@@ -25,12 +24,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function staffClient() {
-  const s = await createStaff(t.db, t.config.sessionSecret);
-  const c = new TestClient(t.app);
-  await c.submit('/staff/login', '/staff/login', { email: s.email, password: TEST_PASSWORD });
-  await c.get('/staff/login/verify');
-  expect((await c.post('/staff/login/verify', { code: await nextTotp(t.clock) })).headers.location).toBe('/staff');
-  return c;
+  return (await signInStaff(t)).c;
 }
 
 async function upload(c: TestClient, data: Buffer, filename = 'credits.csv') {

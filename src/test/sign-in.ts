@@ -1,0 +1,29 @@
+import { expect } from 'vitest';
+import type { StaffUser } from '../platform/db/schema';
+import { CATEGORIES, demoCatalogue, demoCycles } from '../seed/credits';
+import type { TestApp } from './app';
+import { TestClient } from './client';
+import { createStaff, nextTotp, TEST_PASSWORD } from './factories';
+
+/** A clerk signed in through the real pages: password, then the authenticator's next code. */
+export async function signInStaff(t: TestApp, opts: { role?: 'staff' | 'admin'; email?: string } = {}): Promise<{ c: TestClient; staff: StaffUser }> {
+  const staff = await createStaff(t.db, t.config.sessionSecret, opts);
+  const c = new TestClient(t.app);
+  await c.submit('/staff/login', '/staff/login', { email: staff.email, password: TEST_PASSWORD });
+  await c.get('/staff/login/verify');
+  expect((await c.post('/staff/login/verify', { code: await nextTotp(t.clock) })).headers.location).toBe('/staff');
+  return { c, staff };
+}
+
+/** A member signed in through the login page. */
+export async function signInMember(t: TestApp, memberNumber: string, password = TEST_PASSWORD): Promise<TestClient> {
+  const c = new TestClient(t.app);
+  expect((await c.submit('/login', '/login', { memberNumber, password })).statusCode).toBe(303);
+  return c;
+}
+
+/** The demo renewal cycles and credit catalogue of a fiscal year: what every credits test counts with. */
+export async function seedCreditRules(t: TestApp, fiscalYear = 2026): Promise<void> {
+  for (const cycle of demoCycles(fiscalYear)) await t.services.cycles.seed(cycle);
+  await t.services.credits.seedCatalogue(CATEGORIES, demoCatalogue(fiscalYear));
+}
