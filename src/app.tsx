@@ -265,8 +265,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     { href: 'https://www.j-circ.or.jp/specialist/', label: 'home.creditTable' },
   ] });
   memberProfileRoutes(app, { web, members: services.members, requireMember, related: async (ctx, memberId) => {
-    const { transcript } = await services.credits.transcript(memberId);
-    return <CreditsRelated ctx={ctx} transcript={transcript} capReached={transcript.selfReport.remaining <= 0} />;
+    const { latest, room } = await services.credits.relatedSummary(memberId);
+    return <CreditsRelated ctx={ctx} latest={latest} room={room} />;
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });

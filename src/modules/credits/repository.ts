@@ -103,8 +103,9 @@ export class CreditsRepository {
     return q.orderBy(sql`activity_from DESC NULLS LAST`).orderBy('id', 'desc').limit(limit).execute();
   }
 
-  async ledger(db: Executor, memberId: number): Promise<LedgerRow[]> {
-    return db
+  /** A member's ledger, newest activity first; optionally only self-reports, or only the latest rows. */
+  async ledger(db: Executor, memberId: number, opts: { selfReportsOnly?: boolean; limit?: number } = {}): Promise<LedgerRow[]> {
+    let q = db
       .selectFrom('credits as c')
       .innerJoin('credit_catalogue as k', 'k.id', 'c.catalogue_id')
       // Only what the rules and the lists use: a member can hold hundreds of rows, and every column costs parsing.
@@ -112,8 +113,10 @@ export class CreditsRepository {
       .select(['k.code', 'k.name_ja', 'k.name_en', 'k.category_code', 'k.kind', 'k.limit_group', 'k.once_per_fiscal_year', 'k.detail_kind'])
       .where('c.member_id', '=', memberId)
       .orderBy('c.activity_date', 'desc')
-      .orderBy('c.id', 'desc')
-      .execute();
+      .orderBy('c.id', 'desc');
+    if (opts.selfReportsOnly) q = q.where('c.source', '=', 'self_report');
+    if (opts.limit) q = q.limit(opts.limit);
+    return q.execute();
   }
 
   /** Serialises every self-report decision of one member (cap checks) across sessions and instances. */

@@ -100,10 +100,16 @@ export class CreditsService {
     return { transcript, categories, member: { number: member.member_number, name: fullName(member) }, issuedAt: this.deps.clock.now() };
   }
 
+  /** The 単位情報 related list of 会員情報照会: the latest records and the self-report room, not the whole transcript. */
+  async relatedSummary(memberId: number, limit = 5) {
+    const [room, latest] = await Promise.all([this.selfReportRoom(memberId), this.repo.ledger(this.deps.db, memberId, { limit })]);
+    return { room, latest: latest.map(toLine) };
+  }
+
   /** How many self-reported credits the member may still add (approved + pending count against the cap). */
   async selfReportRoom(memberId: number, db: Executor = this.deps.db, exceptId?: number) {
     const { period, cycle } = await this.periodAndCycle(memberId);
-    const rows = await this.repo.ledger(db, memberId);
+    const rows = await this.repo.ledger(db, memberId, { selfReportsOnly: true });
     return { ...selfReportRoom(rows.map(toLine), period, rulesOf(cycle).selfReportCap, exceptId), period };
   }
 

@@ -5,7 +5,7 @@ import type { FormErrors, FormValues, PageContext } from '../../platform/views/c
 import { Csrf, Field, labelsFor } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
 import type { CreditRecord } from './service';
-import type { Transcript, TranscriptLine } from './rules';
+import type { LedgerLine, Transcript, TranscriptLine } from './rules';
 
 export const KINDS: CreditKind[] = ['annual_meeting', 'regional_meeting', 'elearning', 'related_meeting', 'paper', 'other'];
 
@@ -154,15 +154,14 @@ export function TranscriptPage({ ctx, transcript, categories, sort, capReached }
 }
 
 /** The 単位情報 related list on 会員情報照会: the latest records, 「新規」 and 「すべて表示」. */
-export function CreditsRelated({ ctx, transcript, capReached }: { ctx: PageContext; transcript: Transcript; capReached: boolean }) {
+export function CreditsRelated({ ctx, latest, room }: { ctx: PageContext; latest: LedgerLine[]; room: { used: number; cap: number; remaining: number } }) {
   const t = ctx.t;
-  const latest = transcript.lines.slice(0, 5);
   return (
     <section class="card" aria-labelledby="related-credits-h">
       <h3 id="related-credits-h">{t('credits.listTitle')}</h3>
       <p class="actions">
-        {capReached
-          ? <span>{t('credits.capReached', { cap: transcript.selfReport.cap, used: transcript.selfReport.approved + transcript.selfReport.pending })}</span>
+        {room.remaining <= 0
+          ? <span>{t('credits.capReached', { cap: room.cap, used: room.used })}</span>
           : <a class="button button--secondary" href="/credits/new">{t('common.create')}</a>}
         <a href="/credits">{t('credits.showAll')}</a>
       </p>
