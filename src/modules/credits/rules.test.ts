@@ -63,6 +63,16 @@ describe('counting credits', () => {
   });
 });
 
+describe('minimum activities of a kind', () => {
+  it('counts approved activities in the period against a minimum such as one annual meeting', () => {
+    const withKind = { ...rules, categoryMinimums: [{ kind: 'annual_meeting' as const, minCount: 1 }] };
+    const none = computeTranscript([line({ kind: 'regional_meeting' })], withKind, period);
+    expect(none.byKind).toEqual([{ kind: 'annual_meeting', count: 0, minCount: 1, missing: 1 }]);
+    const one = computeTranscript([line({ kind: 'annual_meeting' }), line({ kind: 'annual_meeting', activityDate: '2020-03-10' })], withKind, period);
+    expect(one.byKind).toEqual([{ kind: 'annual_meeting', count: 1, minCount: 1, missing: 0 }]);
+  });
+});
+
 describe('self-report cap as a gate', () => {
   const ledger = [
     line({ source: 'self_report', credits: 10, status: 'approved' }),

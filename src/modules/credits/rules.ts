@@ -55,6 +55,8 @@ export interface Transcript {
   selfReport: { cap: number; counted: number; approved: number; pending: number; remaining: number };
   pending: { count: number; credits: number };
   byCategory: { code: string; counted: number; min: number; missing: number }[];
+  /** Minimum counts of activities of a kind (e.g. at least one annual meeting attended in the period). */
+  byKind: { kind: CreditKind; count: number; minCount: number; missing: number }[];
   trims: { reason: TrimReason; credits: number; count: number }[];
 }
 
@@ -76,6 +78,7 @@ export function computeTranscript(ledger: LedgerLine[], rules: CycleRules, perio
   const groupUsed = new Map<string, number>();
   const seenPerYear = new Set<string>();
   const byCategory = new Map<string, number>(categories.map((c) => [c, 0]));
+  const kindCount = new Map<CreditKind, number>();
   const trims = new Map<TrimReason, { credits: number; count: number }>();
   let selfCounted = 0;
   let selfApproved = 0;
@@ -143,9 +146,11 @@ export function computeTranscript(ledger: LedgerLine[], rules: CycleRules, perio
     }
     total += count;
     byCategory.set(item.categoryCode, (byCategory.get(item.categoryCode) ?? 0) + count);
+    kindCount.set(item.kind, (kindCount.get(item.kind) ?? 0) + 1);
   }
 
-  const minimums = new Map(rules.categoryMinimums.map((m) => [m.category, m.min]));
+  const minimums = new Map(rules.categoryMinimums.flatMap((m) => ('category' in m ? [[m.category, m.min] as const] : [])));
+  const kindMinimums = rules.categoryMinimums.flatMap((m) => ('kind' in m ? [m] : []));
   for (const code of minimums.keys()) if (!byCategory.has(code)) byCategory.set(code, 0);
   return {
     // Newest first for display; the counting above ran oldest first.
@@ -165,6 +170,10 @@ export function computeTranscript(ledger: LedgerLine[], rules: CycleRules, perio
     byCategory: [...byCategory].map(([code, counted]) => {
       const min = minimums.get(code) ?? 0;
       return { code, counted, min, missing: Math.max(0, min - counted) };
+    }),
+    byKind: kindMinimums.map((m) => {
+      const count = kindCount.get(m.kind) ?? 0;
+      return { kind: m.kind, count, minCount: m.minCount, missing: Math.max(0, m.minCount - count) };
     }),
     trims: [...trims].map(([reason, t]) => ({ reason, ...t })),
   };

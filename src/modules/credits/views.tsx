@@ -56,6 +56,11 @@ function CategoryChart({ ctx, transcript, categories }: { ctx: PageContext; tran
               {c.min > 0 && <> — {ctx.t(c.missing > 0 ? 'credits.categoryMin' : 'credits.categoryMinMet', { min: c.min, missing: c.missing })}</>}
             </li>
           ))}
+          {transcript.byKind.map((k) => (
+            <li key={k.kind}>
+              <strong>{ctx.t(`credits.kind.${k.kind}`)}</strong>: {ctx.t(k.missing > 0 ? 'credits.kindMin' : 'credits.kindMinMet', { count: k.count, min: k.minCount, missing: k.missing })}
+            </li>
+          ))}
         </ul>
       </figcaption>
     </figure>

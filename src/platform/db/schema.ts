@@ -156,10 +156,8 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
-export interface CategoryMinimum {
-  category: string;
-  min: number;
-}
+/** A cycle's minimum: credits from a category (at least 10 from 必修研修), or a count of activities of a kind (an annual meeting). */
+export type CategoryMinimum = { category: string; min: number } | { kind: CreditKind; minCount: number };
 
 export interface GroupLimit {
   group: string;

@@ -587,6 +587,8 @@ export const en = {
   'staff.reasonsHint': 'One per line (up to 30). They are shown on the rejection form.',
   'staff.reasonsEdit': 'Edit the templates',
   'staff.reasonsSaved': 'The rejection templates have been saved.',
+  'credits.kindMin': '{count} (at least {min}, {missing} more needed)',
+  'credits.kindMinMet': '{count} (at least {min}, met)',
   'devmail.title': 'Sent mail (development)',
   'devmail.lead': 'Mail sent by the development server. This page does not exist in production.',
   'devmail.none': 'No mail yet.',

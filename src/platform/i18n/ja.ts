@@ -586,6 +586,8 @@ export const ja = {
   'staff.reasonsHint': '1行に1つずつ入力してください（30件まで）。却下の画面に表示されます。',
   'staff.reasonsEdit': '定型文を編集',
   'staff.reasonsSaved': '却下理由の定型文を保存しました。',
+  'credits.kindMin': '{count} 回（最低 {min} 回、あと {missing} 回）',
+  'credits.kindMinMet': '{count} 回（最低 {min} 回、達成）',
   'devmail.title': '送信メール（開発用）',
   'devmail.lead': '開発環境で送信されたメールです。本番環境にはこのページはありません。',
   'devmail.none': 'まだメールはありません。',
