@@ -278,7 +278,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     memberSections: async (ctx, memberId) => <StaffLedger ctx={ctx} transcript={(await services.credits.transcript(memberId)).transcript} /> });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
-  if (!config.isProduction) devMailRoutes(app, { web, db: deps.db });
+  if (!config.isProduction) devMailRoutes(app, { web, mailer: services.mailer });
 
   // ── Errors: one vocabulary, one page, both languages, never a stack trace ───────────────────────
   const renderError = (req: FastifyRequest, reply: FastifyReply, status: number, message?: string) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../platform/db/database';
+import type { Mailer } from '../../platform/mail/mailer';
 import { formatDateTime } from '../../platform/japanese';
 import { Layout } from '../../platform/views/layout';
 import type { Web } from '../../platform/web';
@@ -10,10 +10,10 @@ function linkify(text: string) {
 }
 
 /** /dev/mail: every mail the development server wrote, newest first. Not registered in production. */
-export function devMailRoutes(app: FastifyInstance, deps: { web: Web; db: Db }) {
-  const { web, db } = deps;
+export function devMailRoutes(app: FastifyInstance, deps: { web: Web; mailer: Mailer }) {
+  const { web, mailer } = deps;
   app.get<{ Querystring: { id?: string } }>('/dev/mail', async (req, reply) => {
-    const mails = await db.selectFrom('mails').selectAll().orderBy('id', 'desc').limit(100).execute();
+    const mails = await mailer.recent();
     const ctx = web.context(req, reply);
     const t = ctx.t;
     return web.render(

@@ -80,6 +80,11 @@ export class Mailer {
     return row.id;
   }
 
+  /** The newest mails, for the development outbox page. */
+  recent(limit = 100) {
+    return this.db.selectFrom('mails').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  }
+
   /** The job handler. Idempotent: a mail already sent is not sent again. */
   async deliver(mailId: number): Promise<void> {
     const mail = await this.db.selectFrom('mails').selectAll().where('id', '=', mailId).executeTakeFirst();
