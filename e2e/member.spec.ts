@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { ADMIN, expect, loginMember, loginStaff, MEMBER_PASSWORD, test } from './fixtures';
+import { expect, loginMember, loginStaff, MEMBER_PASSWORD, STAFF, test } from './fixtures';
 import { linkFromMail, mailCount } from './mail';
 
 function currentFiscalYear(): number {
@@ -131,7 +131,7 @@ test('the check-in QR code is issued on click, downloads as PNG and verifies at 
   expect(decoded?.data).toMatch(/^KSN1\./);
 
   const desk = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
-  await loginStaff(desk, ADMIN);
+  await loginStaff(desk, STAFF);
   await desk.getByRole('link', { name: 'QRコード確認' }).click();
   await desk.getByLabel('QRコードの内容').fill(decoded!.data);
   await desk.getByRole('button', { name: '検証' }).click();

@@ -20,7 +20,9 @@ const catcher = await new MailCatcher().start();
 const originalPush = catcher.received.push.bind(catcher.received);
 catcher.received.push = (...mails) => {
   const n = originalPush(...mails);
-  fs.writeFileSync(E2E_MAIL_FILE, JSON.stringify(catcher.received, null, 1));
+  // Write then rename: a test reading at the same moment sees the old file or the new one, never half of one.
+  fs.writeFileSync(`${E2E_MAIL_FILE}.tmp`, JSON.stringify(catcher.received, null, 1));
+  fs.renameSync(`${E2E_MAIL_FILE}.tmp`, E2E_MAIL_FILE);
   return n;
 };
 

@@ -27,6 +27,9 @@ import { apiRoutes } from './modules/api/routes';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
+import { billingRoutes } from './modules/billing/routes';
+import { BillingService } from './modules/billing/service';
+import { InvoicesRelated } from './modules/billing/views';
 import { checkinRoutes } from './modules/checkin/routes';
 import { creditRoutes } from './modules/credits/routes';
 import { CreditsService } from './modules/credits/service';
@@ -67,6 +70,7 @@ export interface Services {
   staff: StaffService;
   checkin: CheckinService;
   cycles: CyclesService;
+  billing: BillingService;
   credits: CreditsService;
   creditImport: CreditImportService;
   attendance: AttendanceService;
@@ -91,12 +95,13 @@ export function createServices(deps: AppDeps): Services {
   const staff = new StaffService({ db, clock, mailer, sessions, throttle, baseUrl: config.baseUrl, secret: config.sessionSecret, issuer: config.societyName.ja, refuseDemoPasswords });
   const checkin = new CheckinService({ db, clock });
   const cycles = new CyclesService({ db, clock });
+  const billing = new BillingService({ db, clock, mailer, members, baseUrl: config.baseUrl });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
   const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, credits, creditImport, attendance, mailer, sessions, api };
+  return { members, auth, notices, staff, checkin, cycles, billing, credits, creditImport, attendance, mailer, sessions, api };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -104,6 +109,9 @@ export async function registerJobs(deps: AppDeps, services: Services): Promise<v
   await deps.jobs.work<{ mailId: number }>(MAIL_JOB, (data) => services.mailer.deliver(data.mailId));
   await deps.jobs.work('sessions.purge', async () => void (await services.sessions.purgeExpired()));
   await deps.jobs.schedule('sessions.purge', '*/15 * * * *');
+  // 年会費: one invoice per member when the fiscal year begins (idempotent, so a rerun is harmless).
+  await deps.jobs.work('billing.annual-fees', async () => void (await services.billing.runAnnualFees()));
+  await deps.jobs.schedule('billing.annual-fees', '5 0 1 4 *');
 }
 
 export async function createApp(deps: AppDeps, services = createServices(deps)): Promise<FastifyInstance> {
@@ -162,7 +170,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/', label: 'nav.home' },
       { href: '/profile', label: 'nav.profile' },
       { href: '/credits', label: 'nav.credits' },
-      // 会費請求/入金状況 joins when billing lands.
+      { href: '/billing', label: 'nav.billing' },
     ],
     staff: [
       { href: '/staff', label: 'nav.staffMembers' },
@@ -265,17 +273,21 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     { href: 'https://www.j-circ.or.jp/specialist/', label: 'home.creditTable' },
   ] });
   memberProfileRoutes(app, { web, members: services.members, requireMember, related: async (ctx, memberId) => {
-    const { latest, room } = await services.credits.relatedSummary(memberId);
-    return <CreditsRelated ctx={ctx} latest={latest} room={room} />;
+    const [{ latest, room }, invoices] = await Promise.all([services.credits.relatedSummary(memberId), services.billing.listForMember(memberId)]);
+    return <><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} /></>;
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
+  billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
   creditImportRoutes(app, { web, imports: services.creditImport, requireStaff });
   attendanceRoutes(app, { web, attendance: services.attendance, requireStaff });
   catalogueStaffRoutes(app, { web, credits: services.credits, requireStaff, requireAdmin });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
   staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
-    memberSections: async (ctx, memberId) => <StaffLedger ctx={ctx} transcript={(await services.credits.transcript(memberId)).transcript} /> });
+    memberSections: async (ctx, memberId) => {
+      const [{ transcript }, invoices] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId)]);
+      return <><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff /></>;
+    } });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
   if (!config.isProduction) devMailRoutes(app, { web, mailer: services.mailer });

@@ -3,6 +3,7 @@ import type { Db } from '../platform/db/database';
 import { fiscalYearOf } from '../platform/japanese';
 import { DEMO_PASSWORDS, hashPassword } from '../platform/security/passwords';
 import { MembersRepository } from '../modules/members/repository';
+import { seedBilling } from './billing';
 import { seedCredits } from './credits';
 import { FAMILY_NAMES, GIVEN_NAMES, PLACES } from './names';
 
@@ -86,5 +87,6 @@ export async function seedDemo(services: Services, db: Db, now = new Date()): Pr
     });
   }
   await seedCredits(services, db, now);
+  await seedBilling(services, now);
   return true;
 }

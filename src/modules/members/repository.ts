@@ -17,6 +17,10 @@ export class MembersRepository {
     return db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async allIds(db: Executor): Promise<number[]> {
+    return (await db.selectFrom('members').select('id').orderBy('id').execute()).map((r) => r.id);
+  }
+
   async findByIds(db: Executor, ids: number[]): Promise<Member[]> {
     return db.selectFrom('members').selectAll().where('id', 'in', ids).execute();
   }

@@ -33,6 +33,11 @@ export class MembersService {
     return member;
   }
 
+  /** Every member's id (yearly billing runs). */
+  allIds(): Promise<number[]> {
+    return this.repo.allIds(this.deps.db);
+  }
+
   /** Several members at once (lists), one query. */
   async byIds(ids: number[]): Promise<Map<number, Member>> {
     if (ids.length === 0) return new Map();

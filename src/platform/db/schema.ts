@@ -316,6 +316,56 @@ export interface CreditImportsTable {
   statuses: ColumnType<string[] | null, string | null | undefined, string | null>;
 }
 
+export type PaymentMethod = 'card' | 'konbini' | 'payeasy' | 'slip';
+export type InvoiceStatus = 'unpaid' | 'processing' | 'paid' | 'cancelled';
+
+export interface FeeTypesTable {
+  code: string;
+  name_ja: string;
+  name_en: string;
+  amount: number;
+  methods: PaymentMethod[];
+  tax_category: 'non_taxable' | 'taxable_10';
+  due_month_day: string | null;
+}
+
+export interface BillingAccountsTable {
+  member_id: number;
+  annual_fee_method: ColumnType<'invoice' | 'direct_debit' | 'recurring_card', 'invoice' | 'direct_debit' | 'recurring_card' | undefined>;
+}
+
+export interface InvoicesTable {
+  id: Generated<number>;
+  control_no: Generated<string>;
+  member_id: number;
+  fee_type: string;
+  fiscal_year: number | null;
+  business_key: string;
+  amount: number;
+  issued_on: DateColumn;
+  due_on: DateColumn;
+  status: ColumnType<InvoiceStatus, InvoiceStatus | undefined>;
+  auto_debit: Generated<boolean>;
+  paid_on: DateColumn | null;
+  paid_method: string | null;
+  paid_reference: string | null;
+  cancel_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InvoiceEventsTable {
+  id: Generated<number>;
+  invoice_id: number;
+  occurred_at: Timestamp;
+  actor_type: string;
+  actor_id: number | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  detail: Generated<string>;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -340,6 +390,10 @@ export interface Database {
   api_requests: ApiRequestsTable;
   checkin_scans: CheckinScansTable;
   credit_imports: CreditImportsTable;
+  fee_types: FeeTypesTable;
+  billing_accounts: BillingAccountsTable;
+  invoices: InvoicesTable;
+  invoice_events: InvoiceEventsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -356,3 +410,6 @@ export type CreditEvent = Selectable<CreditEventsTable>;
 export type CreditFile = Selectable<CreditFilesTable>;
 export type CheckinScan = Selectable<CheckinScansTable>;
 export type CreditImport = Selectable<CreditImportsTable>;
+export type FeeType = Selectable<FeeTypesTable>;
+export type Invoice = Selectable<InvoicesTable>;
+export type InvoiceEvent = Selectable<InvoiceEventsTable>;

@@ -1,0 +1,169 @@
+import { type Actor, audit } from '../../platform/audit';
+import type { Clock } from '../../platform/clock';
+import type { Db, Executor } from '../../platform/db/database';
+import type { FeeType, Invoice, InvoiceEvent, InvoiceStatus } from '../../platform/db/schema';
+import { notFound, RuleViolation } from '../../platform/errors';
+import type { Locale } from '../../platform/i18n';
+import { fiscalYearOf, formatYen, tokyoDate } from '../../platform/japanese';
+import type { Mailer } from '../../platform/mail/mailer';
+import { fullName, type MembersService } from '../members/service';
+import { BillingRepository, type NewInvoice } from './repository';
+import { type InvoiceAction, nextInvoiceStatus } from './transitions';
+
+export const ANNUAL_FEE = 'annual_fee';
+export const RENEWAL_FEE = 'renewal_fee';
+
+export type { FeeType, Invoice };
+
+export interface InvoiceView {
+  invoice: Invoice;
+  feeType: FeeType;
+  /** Unpaid past its due date: shown 期限切れ, still payable. */
+  overdue: boolean;
+}
+
+/**
+ * 会費請求/入金状況: invoices with a unique business key, their due dates from settings, and the
+ * status workflow. Other modules create invoices only through `createInvoice`.
+ */
+export class BillingService {
+  private repo = new BillingRepository();
+
+  constructor(private deps: { db: Db; clock: Clock; mailer: Mailer; members: MembersService; baseUrl: string }) {}
+
+  feeTypes(): Promise<FeeType[]> {
+    return this.repo.feeTypes(this.deps.db);
+  }
+
+  async feeType(code: string): Promise<FeeType> {
+    const fee = await this.repo.feeType(this.deps.db, code);
+    if (!fee) throw notFound('fee type');
+    return fee;
+  }
+
+  private view(invoice: Invoice, fees: FeeType[]): InvoiceView {
+    const today = tokyoDate(this.deps.clock.now());
+    const feeType = fees.find((f) => f.code === invoice.fee_type)!;
+    return { invoice, feeType, overdue: (invoice.status === 'unpaid' || invoice.status === 'processing') && invoice.due_on < today };
+  }
+
+  /**
+   * The one way to bill a member. The business key (e.g. `renewal_fee:application:123`) makes a second
+   * call return the first invoice instead of creating another. Pass the caller's transaction.
+   */
+  async createInvoice(actor: Actor, input: { memberId: number; feeType: string; businessKey: string; dueOn: string; fiscalYear?: number | null }, tx: Executor = this.deps.db): Promise<Invoice> {
+    const fee = await this.repo.feeType(tx, input.feeType);
+    if (!fee) throw notFound('fee type');
+    const issuedOn = tokyoDate(this.deps.clock.now());
+    const { invoice, created } = await this.repo.insertInvoice(tx, {
+      member_id: input.memberId, fee_type: fee.code, fiscal_year: input.fiscalYear ?? null, business_key: input.businessKey, amount: fee.amount,
+      issued_on: issuedOn, due_on: input.dueOn,
+    });
+    if (created) {
+      await this.repo.insertEvent(tx, { invoice_id: invoice.id, occurred_at: this.deps.clock.now(), actor_type: actor.type, actor_id: actor.id, action: 'create', from_status: null, to_status: 'unpaid' });
+      await audit(tx, actor, { action: 'invoice.created', subjectType: 'invoice', subjectId: invoice.control_no, memberId: invoice.member_id, after: { fee: fee.code, amount: fee.amount, due: invoice.due_on } });
+    }
+    return invoice;
+  }
+
+  /** The due date of a fee billed per fiscal year, from its setting (年会費: demo 5月31日 of that 年度). */
+  dueDateFor(fee: FeeType, fiscalYear: number): string {
+    if (!fee.due_month_day) throw new RuleViolation('billing.noDueRule', { fee: fee.code });
+    const [month] = fee.due_month_day.split('-').map(Number) as [number];
+    return `${month >= 4 ? fiscalYear : fiscalYear + 1}-${fee.due_month_day}`;
+  }
+
+  /**
+   * The yearly run (a pg-boss schedule on 1 April, and the demo seed): one 年会費 invoice per member for
+   * the fiscal year; members on 口座振替 / クレジット継続払い get theirs marked for automatic collection.
+   * Idempotent: running it again adds nothing.
+   */
+  async createAnnualFees(fiscalYear: number, memberIds: number[]): Promise<number> {
+    const fee = await this.feeType(ANNUAL_FEE);
+    const due = this.dueDateFor(fee, fiscalYear);
+    const issued = tokyoDate(this.deps.clock.now());
+    let created = 0;
+    for (let i = 0; i < memberIds.length; i += 1000) {
+      const batch = memberIds.slice(i, i + 1000);
+      const methods = await this.repo.annualFeeMethods(this.deps.db, batch);
+      const rows: NewInvoice[] = batch.map((memberId) => ({
+        member_id: memberId, fee_type: fee.code, fiscal_year: fiscalYear, business_key: `${ANNUAL_FEE}:${fiscalYear}:${memberId}`, amount: fee.amount,
+        issued_on: issued < `${fiscalYear}-04-01` ? issued : `${fiscalYear}-04-01`, due_on: due, auto_debit: (methods.get(memberId) ?? 'invoice') !== 'invoice',
+      }));
+      created += await this.repo.insertMany(this.deps.db, rows);
+    }
+    return created;
+  }
+
+  /** Run by the schedule: bills the fiscal year that has just begun, for every member. */
+  async runAnnualFees(): Promise<number> {
+    const ids = await this.deps.members.allIds();
+    return this.createAnnualFees(fiscalYearOf(this.deps.clock.now()), ids);
+  }
+
+  async listForMember(memberId: number): Promise<InvoiceView[]> {
+    const [rows, fees] = await Promise.all([this.repo.forMember(this.deps.db, memberId), this.feeTypes()]);
+    return rows.map((r) => this.view(r, fees));
+  }
+
+  async getForMember(memberId: number, controlNo: string): Promise<InvoiceView & { events: InvoiceEvent[] }> {
+    const invoice = await this.repo.findForMember(this.deps.db, memberId, controlNo);
+    if (!invoice) throw notFound('invoice');
+    return { ...this.view(invoice, await this.feeTypes()), events: await this.repo.events(this.deps.db, invoice.id) };
+  }
+
+  async getForStaff(id: number): Promise<InvoiceView & { events: InvoiceEvent[] }> {
+    const invoice = await this.repo.findById(this.deps.db, id);
+    if (!invoice) throw notFound('invoice');
+    return { ...this.view(invoice, await this.feeTypes()), events: await this.repo.events(this.deps.db, invoice.id) };
+  }
+
+  /** Unpaid 年会費 up to a fiscal year, for the renewal eligibility check. */
+  unpaidAnnualFees(memberId: number, upToFiscalYear: number) {
+    return this.repo.unpaidFiscalYears(this.deps.db, memberId, ANNUAL_FEE, upToFiscalYear);
+  }
+
+  private async move(tx: Executor, actor: Actor, invoice: Invoice, action: InvoiceAction, changes: Parameters<BillingRepository['update']>[2] extends infer C ? Omit<C & object, 'status' | 'updated_at'> : never, detail: string): Promise<InvoiceStatus> {
+    const to = nextInvoiceStatus(invoice.status, action);
+    if (!to) throw new RuleViolation('billing.wrongState', {}, 'conflict');
+    const now = this.deps.clock.now();
+    await this.repo.update(tx, invoice.id, { ...changes, status: to, updated_at: now });
+    await this.repo.insertEvent(tx, { invoice_id: invoice.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action, from_status: invoice.status, to_status: to, detail });
+    await audit(tx, actor, { action: `invoice.${action}`, subjectType: 'invoice', subjectId: invoice.control_no, memberId: invoice.member_id, before: { status: invoice.status }, after: { status: to, ...changes }, detail: detail ? { reason: detail } : undefined });
+    return to;
+  }
+
+  /** 入金消込 by hand (a transfer the secretariat saw): method, date, reference and reason, audited; the member is told. */
+  async markPaid(actor: Actor, id: number, input: { method: string; paidOn: string; reference: string; reason: string }, locale: Locale = 'ja', opts: { notify?: boolean } = {}): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const invoice = await this.repo.findById(tx, id, true);
+      if (!invoice) throw notFound('invoice');
+      await this.move(tx, actor, invoice, 'mark_paid', { paid_on: input.paidOn, paid_method: input.method, paid_reference: input.reference }, input.reason);
+      if (opts.notify === false) return;
+      const member = await this.deps.members.getById(invoice.member_id);
+      const fee = (await this.repo.feeType(tx, invoice.fee_type))!;
+      await this.deps.mailer.queue(tx, {
+        to: member.email, locale, memberId: member.id,
+        template: { subject: 'mail.paidSubject', body: 'mail.paidBody' },
+        params: { name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(invoice.amount), controlNo: invoice.control_no, link: `${this.deps.baseUrl}/billing/${invoice.control_no}` },
+      });
+    });
+  }
+
+  async cancel(actor: Actor, id: number, reason: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const invoice = await this.repo.findById(tx, id, true);
+      if (!invoice) throw notFound('invoice');
+      await this.move(tx, actor, invoice, 'cancel', { cancel_reason: reason }, reason);
+    });
+  }
+
+  /** Demo data and tests. Not reachable from a route. */
+  async seedFeeTypes(fees: FeeType[]): Promise<void> {
+    for (const fee of fees) await this.repo.upsertFeeType(this.deps.db, fee);
+  }
+
+  async setAnnualFeeMethod(memberId: number, method: 'invoice' | 'direct_debit' | 'recurring_card'): Promise<void> {
+    await this.repo.setAnnualFeeMethod(this.deps.db, memberId, method);
+  }
+}
