@@ -96,3 +96,16 @@ test('the transcript of a renewal target shows what counted and what a limit tri
   await page.getByRole('link', { name: '活動日の古い順' }).click();
   await expect(page.getByRole('link', { name: '活動日の新しい順' })).toBeVisible();
 });
+
+test('with JavaScript, 「新規」 on 会員情報照会 opens the self-report form in a dialog with suggestions', async ({ page, a11y }) => {
+  await loginMember(page, '100017');
+  await page.goto('/profile/detail');
+  await page.locator('section', { has: page.getByRole('heading', { name: '単位情報' }) }).getByRole('link', { name: '新規' }).click();
+  const dialog = page.getByRole('dialog', { name: '自己申告単位の新規作成' });
+  await expect(dialog).toBeVisible();
+  await a11y();
+  await dialog.getByRole('searchbox', { name: '単位コード' }).fill('論文');
+  await dialog.getByRole('link', { name: /PAPER-FIRST/ }).click();
+  await expect(page.getByText('選択中の単位コード')).toBeVisible();
+  await expect(page.getByText('論文（筆頭著者）')).toBeVisible();
+});

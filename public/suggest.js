@@ -1,7 +1,9 @@
 // 単位コード suggestions as the member types. Without this script the same form searches on submit.
 (function () {
-  var form = document.querySelector('form[data-suggest]');
-  if (!form || !window.fetch) return;
+  function attach(root) {
+  var form = root.querySelector('form[data-suggest]');
+  if (!form || !window.fetch || form.getAttribute('data-suggest-ready')) return;
+  form.setAttribute('data-suggest-ready', '1');
   var input = form.querySelector('input[type="search"]');
   if (!input) return;
   var url = form.getAttribute('data-suggest');
@@ -48,4 +50,8 @@
         .catch(function () {});
     }, 200);
   });
+  }
+  // dialog.js calls this for a form it shows in a dialog.
+  window.koushinSuggest = attach;
+  attach(document);
 })();

@@ -167,9 +167,11 @@ export function CreditsRelated({ ctx, latest, room }: { ctx: PageContext; latest
       <p class="actions">
         {room.remaining <= 0
           ? <span>{t('credits.capReached', { cap: room.cap, used: room.used })}</span>
-          : <a class="button button--secondary" href="/credits/new">{t('common.create')}</a>}
+          : <a class="button button--secondary" href="/credits/new" data-dialog>{t('common.create')}</a>}
         <a href="/credits">{t('credits.showAll')}</a>
       </p>
+      <script src="/assets/suggest.js" defer />
+      <script src="/assets/dialog.js" defer />
       {latest.length === 0 ? <p>{t('credits.none')}</p> : (
         <ul class="related-list">
           {latest.map((l) => (
