@@ -5,6 +5,7 @@ import * as m0003 from './0003_api_tokens';
 import * as m0004 from './0004_checkin_scans';
 import * as m0005 from './0005_credit_imports';
 import * as m0006 from './0006_billing';
+import * as m0007 from './0007_receipts';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_checkin_scans': m0004,
   '0005_credit_imports': m0005,
   '0006_billing': m0006,
+  '0007_receipts': m0007,
 };

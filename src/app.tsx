@@ -27,6 +27,8 @@ import { apiRoutes } from './modules/api/routes';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
+import { receiptRoutes } from './modules/billing/receipt-routes';
+import { ReceiptsService } from './modules/billing/receipts';
 import { billingRoutes } from './modules/billing/routes';
 import { BillingService } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
@@ -71,6 +73,7 @@ export interface Services {
   checkin: CheckinService;
   cycles: CyclesService;
   billing: BillingService;
+  receipts: ReceiptsService;
   credits: CreditsService;
   creditImport: CreditImportService;
   attendance: AttendanceService;
@@ -96,12 +99,13 @@ export function createServices(deps: AppDeps): Services {
   const checkin = new CheckinService({ db, clock });
   const cycles = new CyclesService({ db, clock });
   const billing = new BillingService({ db, clock, mailer, members, baseUrl: config.baseUrl });
+  const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
   const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, billing, credits, creditImport, attendance, mailer, sessions, api };
+  return { members, auth, notices, staff, checkin, cycles, billing, receipts, credits, creditImport, attendance, mailer, sessions, api };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -278,6 +282,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
   billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
+  receiptRoutes(app, { web, receipts: services.receipts, requireMember, requireStaff });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
   creditImportRoutes(app, { web, imports: services.creditImport, requireStaff });
   attendanceRoutes(app, { web, attendance: services.attendance, requireStaff });

@@ -27,6 +27,10 @@ const schema = z
     SOCIETY_NAME_EN: z.string().default('The Japanese Circulation Society'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AUTH_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+    // 領収書 issuer (発行者): name, address, 適格請求書発行事業者登録番号 (T + 13 digits).
+    RECEIPT_ISSUER_NAME: z.string().optional(),
+    RECEIPT_ISSUER_ADDRESS: z.string().optional(),
+    RECEIPT_REGISTRATION_NUMBER: z.union([z.literal(''), z.string().regex(/^T\d{13}$/, 'must be T followed by 13 digits')]).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -53,7 +57,12 @@ export interface Config {
   authRateLimit: number;
   /** Demo logins are refused in production whatever the database holds. */
   demoLoginsAllowed: boolean;
+  /** Who issues 領収書: printed on every receipt. The registration number only when set (demo value outside production). */
+  receipt: { issuerName: string; issuerAddress?: string; registrationNumber?: string };
 }
+
+const DEMO_RECEIPT_ADDRESS = '東京都千代田区丸の内1-8-1 丸の内トラストタワーN館9F';
+const DEMO_REGISTRATION_NUMBER = 'T1234567890123';
 
 export class ConfigError extends Error {}
 
@@ -83,5 +92,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     authRateLimit: e.AUTH_RATE_LIMIT,
     demoLoginsAllowed: !isProduction,
+    receipt: {
+      issuerName: e.RECEIPT_ISSUER_NAME || e.SOCIETY_NAME,
+      issuerAddress: e.RECEIPT_ISSUER_ADDRESS || (isProduction ? undefined : DEMO_RECEIPT_ADDRESS),
+      registrationNumber: e.RECEIPT_REGISTRATION_NUMBER || (isProduction ? undefined : DEMO_REGISTRATION_NUMBER),
+    },
   };
 }

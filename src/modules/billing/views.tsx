@@ -89,6 +89,18 @@ export function InvoiceSummary({ ctx, view }: { ctx: PageContext; view: InvoiceV
   );
 }
 
+/** 「領収書」: a link styled as a button, for paid invoices only (the PDF route refuses the others). */
+export function ReceiptLink({ ctx, view, href }: { ctx: PageContext; view: InvoiceView; href: string }) {
+  if (view.invoice.status !== 'paid') return null;
+  return (
+    <section class="card" aria-labelledby="receipt-h">
+      <h2 id="receipt-h">{ctx.t('billing.receipt')}</h2>
+      <p>{ctx.t('billing.receiptLead')}</p>
+      <p><a class="button button--secondary" href={href} download>{ctx.t('billing.receipt')}</a></p>
+    </section>
+  );
+}
+
 export function InvoicePage({ ctx, view, events }: { ctx: PageContext; view: InvoiceView; events: InvoiceEvent[] }) {
   const t = ctx.t;
   const payable = view.invoice.status === 'unpaid' && !view.invoice.auto_debit;
@@ -99,6 +111,7 @@ export function InvoicePage({ ctx, view, events }: { ctx: PageContext; view: Inv
       {view.overdue && payable && <div class="notice notice--warning"><p>{t('billing.overdueNote')}</p></div>}
       {view.invoice.auto_debit && view.invoice.status === 'unpaid' && <div class="notice"><p>{t('billing.autoDebitNote')}</p></div>}
       <InvoiceSummary ctx={ctx} view={view} />
+      <ReceiptLink ctx={ctx} view={view} href={`/billing/${view.invoice.control_no}/receipt.pdf`} />
       {payable && (
         <section class="card" aria-labelledby="pay-h">
           <h2 id="pay-h">{t('billing.methods')}</h2>
@@ -140,6 +153,7 @@ export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values
       <p><a href={memberLink.href}>{memberLink.label}</a></p>
       <h1>{`${t('staff.invoiceTitle')} ${view.invoice.control_no}`}</h1>
       <InvoiceSummary ctx={ctx} view={view} />
+      <ReceiptLink ctx={ctx} view={view} href={`/staff/invoices/${view.invoice.id}/receipt.pdf`} />
       <section class="card" aria-labelledby="hist-h"><h2 id="hist-h">{t('billing.history')}</h2><History ctx={ctx} events={events} /></section>
       {open && (
         <div class="decision">

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { CreditCategory } from '../../platform/db/schema';
 import type { Locale, Translate } from '../../platform/i18n';
 import { dateOnly, formatDateEn, formatDateJa, formatDateTime } from '../../platform/japanese';
+import { pdfFonts } from '../../platform/pdf-fonts';
 import type { Transcript, TranscriptLine } from './rules';
 
 /**
@@ -24,16 +23,8 @@ export interface TranscriptPdfInput {
   societyName?: string;
 }
 
-// The font files are read once per process; pdfkit subsets them per document.
-const resolvePackage = createRequire(import.meta.url).resolve;
-let fontData: { regular: Buffer; bold: Buffer } | undefined;
-function fonts() {
-  fontData ??= {
-    regular: fs.readFileSync(resolvePackage('@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf')),
-    bold: fs.readFileSync(resolvePackage('@expo-google-fonts/noto-sans-jp/700Bold/NotoSansJP_700Bold.ttf')),
-  };
-  return fontData;
-}
+// The font files are read once per process (platform/pdf-fonts.ts); pdfkit subsets them per document.
+const fonts = pdfFonts;
 
 const REGULAR = 'NotoSansJP';
 const BOLD = 'NotoSansJP-Bold';

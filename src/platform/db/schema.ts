@@ -366,6 +366,15 @@ export interface InvoiceEventsTable {
   detail: Generated<string>;
 }
 
+export interface ReceiptsTable {
+  id: Generated<number>;
+  receipt_no: Generated<string>;
+  invoice_id: number;
+  issued_at: Timestamp;
+  download_count: Generated<number>;
+  last_downloaded_at: TimestampNullable;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -394,6 +403,7 @@ export interface Database {
   billing_accounts: BillingAccountsTable;
   invoices: InvoicesTable;
   invoice_events: InvoiceEventsTable;
+  receipts: ReceiptsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -413,3 +423,4 @@ export type CreditImport = Selectable<CreditImportsTable>;
 export type FeeType = Selectable<FeeTypesTable>;
 export type Invoice = Selectable<InvoicesTable>;
 export type InvoiceEvent = Selectable<InvoiceEventsTable>;
+export type Receipt = Selectable<ReceiptsTable>;
