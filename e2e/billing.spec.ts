@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { readPdf } from '../src/test/pdf';
 import { expect, loginMember, loginStaff, STAFF, test } from './fixtures';
 
 test('a member with unpaid annual fees sees them first, in yen, with the real due date and 期限切れ; staff record a payment', async ({ page, browser, a11y }) => {
@@ -31,4 +33,13 @@ test('a member with unpaid annual fees sees them first, in yen, with the real du
 
   await page.reload();
   await expect(page.getByText('入金済', { exact: true }).first()).toBeVisible();
+
+  // The paid invoice offers its 領収書: a PDF that names the payer, the amount and what it was for.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '領収書' }).click()]);
+  const text = JSON.stringify(readPdf(fs.readFileSync(await download.path())));
+  expect(text).toContain('領収書');
+  expect(text).toContain('15,000');
+  expect(text).toContain('年会費');
+  expect(text).toContain('不課税');
+  await a11y();
 });
