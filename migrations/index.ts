@@ -6,6 +6,7 @@ import * as m0004 from './0004_checkin_scans';
 import * as m0005 from './0005_credit_imports';
 import * as m0006 from './0006_billing';
 import * as m0007 from './0007_receipts';
+import * as m0008 from './0008_payment_slips';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_credit_imports': m0005,
   '0006_billing': m0006,
   '0007_receipts': m0007,
+  '0008_payment_slips': m0008,
 };

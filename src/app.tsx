@@ -30,6 +30,7 @@ import { AuthService } from './modules/auth/service';
 import { receiptRoutes } from './modules/billing/receipt-routes';
 import { ReceiptsService } from './modules/billing/receipts';
 import { billingRoutes } from './modules/billing/routes';
+import { slipRoutes } from './modules/billing/slip-routes';
 import { BillingService } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
 import { checkinRoutes } from './modules/checkin/routes';
@@ -182,6 +183,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/credits/import', label: 'nav.staffImport' },
       { href: '/staff/credits/checkin', label: 'nav.staffCheckin' },
       { href: '/staff/catalogue', label: 'catalogue.title' },
+      { href: '/staff/billing/slips', label: 'staff.slipsTitle' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -282,6 +284,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
   billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
+  slipRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
   receiptRoutes(app, { web, receipts: services.receipts, requireMember, requireStaff });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
   creditImportRoutes(app, { web, imports: services.creditImport, requireStaff });

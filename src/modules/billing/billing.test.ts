@@ -111,3 +111,49 @@ describe('secretariat', () => {
     expect((await c.get(`/staff/invoices/${invoice.id}`)).headers.location).toBe('/staff/login');
   });
 });
+
+describe('払込票', () => {
+  it('asks for a slip: the next dispatch and the address are shown, other methods close, only staff can undo', async () => {
+    const m = await memberWithFees([2026]);
+    const invoice = (await t.services.billing.listForMember(m.id))[0]!.invoice;
+    const c = await signInMember(t, m.member_number);
+    const page = textOf((await c.get(`/billing/${invoice.control_no}`)).body);
+    expect(page).toContain('払込票での支払いお申込み');
+    const confirm = textOf((await c.get(`/billing/${invoice.control_no}/slip`)).body);
+    expect(confirm).toContain('〒100-0001');
+    expect(confirm).toContain('2026年12月7日（令和8年）頃の発送分');
+    expect(await t.db.selectFrom('invoices').select('slip_requested_at').where('id', '=', invoice.id).executeTakeFirstOrThrow()).toEqual({ slip_requested_at: null });
+    expect((await c.post(`/billing/${invoice.control_no}/slip`, {})).statusCode).toBe(303);
+    const after = textOf((await c.get(`/billing/${invoice.control_no}`)).body);
+    expect(after).toContain('払込票でのお支払いをお申し込みいただいています。ほかのお支払い方法はご利用いただけません。');
+    expect(after).not.toContain('払込票での支払いお申込み');
+    await c.get(`/billing/${invoice.control_no}/slip`);
+    expect((await c.post(`/billing/${invoice.control_no}/slip`, {})).statusCode).toBe(409);
+
+    const { c: s } = await signInStaff(t);
+    const list = textOf((await s.get('/staff/billing/slips?dispatch=2026-12-07')).body);
+    expect(list).toContain(invoice.control_no);
+    const csv = await s.get('/staff/billing/slips.csv?dispatch=2026-12-07');
+    expect(csv.body).toContain(invoice.control_no);
+    expect(csv.body).toContain('100-0001');
+
+    await s.get(`/staff/invoices/${invoice.id}`);
+    expect((await s.post(`/staff/invoices/${invoice.id}/slip-undo`, { slipReason: ' ' })).statusCode).toBe(400);
+    expect((await s.post(`/staff/invoices/${invoice.id}/slip-undo`, { slipReason: 'カード払いを希望' })).statusCode).toBe(303);
+    expect(textOf((await c.get(`/billing/${invoice.control_no}`)).body)).toContain('払込票での支払いお申込み');
+    const audit = await t.db.selectFrom('audit_log').select('action').where('subject_id', '=', invoice.control_no).execute();
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['invoice.slip_requested', 'invoice.slip_undone']));
+  });
+
+  it('marks a dispatch as sent and tells the member', async () => {
+    const m = await memberWithFees([2025]);
+    const invoice = (await t.services.billing.listForMember(m.id))[0]!.invoice;
+    await t.services.billing.requestSlip({ type: 'member', id: m.id }, m.id, invoice.control_no);
+    const { c: s } = await signInStaff(t);
+    await s.get('/staff/billing/slips?dispatch=2026-12-07');
+    expect((await s.post('/staff/billing/slips/sent?dispatch=2026-12-07', {})).statusCode).toBe(303);
+    const c = await signInMember(t, m.member_number);
+    expect(textOf((await c.get(`/billing/${invoice.control_no}`)).body)).toContain('払込票は2026年11月23日（令和8年）に発送しました。');
+    expect(textOf((await s.get('/staff/billing/slips?dispatch=2026-12-07')).body)).not.toContain(invoice.control_no);
+  });
+});

@@ -70,6 +70,22 @@ export class BillingRepository {
     return q.executeTakeFirst();
   }
 
+  async setSlip(db: Executor, id: number, slip: { slip_requested_at: Date | null; slip_dispatch_on: string | null; slip_sent_at?: null }, now: Date): Promise<void> {
+    await db.updateTable('invoices').set({ ...slip, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Slips chosen and not yet sent, due in a dispatch on or before `dispatchOn`. */
+  async slipsToSend(db: Executor, dispatchOn: string): Promise<Invoice[]> {
+    return db.selectFrom('invoices').selectAll().where('slip_requested_at', 'is not', null).where('slip_sent_at', 'is', null)
+      .where('status', '=', 'unpaid').where('slip_dispatch_on', '<=', dispatchOn).orderBy('slip_dispatch_on').orderBy('id').execute();
+  }
+
+  async markSlipsSent(db: Executor, ids: number[], now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await db.updateTable('invoices').set({ slip_sent_at: now, updated_at: now }).where('id', 'in', ids).where('slip_sent_at', 'is', null).executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
   async update(db: Executor, id: number, changes: Partial<Pick<Invoice, 'status' | 'paid_on' | 'paid_method' | 'paid_reference' | 'cancel_reason'>> & { updated_at: Date }): Promise<void> {
     await db.updateTable('invoices').set(changes).where('id', '=', id).execute();
   }

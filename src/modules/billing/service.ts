@@ -8,6 +8,7 @@ import { fiscalYearOf, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Mailer } from '../../platform/mail/mailer';
 import { fullName, type MembersService } from '../members/service';
 import { BillingRepository, type NewInvoice } from './repository';
+import { nextDispatch } from './slips';
 import { type InvoiceAction, nextInvoiceStatus } from './transitions';
 
 export const ANNUAL_FEE = 'annual_fee';
@@ -155,6 +156,63 @@ export class BillingService {
       const invoice = await this.repo.findById(tx, id, true);
       if (!invoice) throw notFound('invoice');
       await this.move(tx, actor, invoice, 'cancel', { cancel_reason: reason }, reason);
+    });
+  }
+
+  // ── 払込票 (payment slip) ─────────────────────────────────────────────────────────────────────────
+
+  /**
+   * 「払込票での支払いお申込み」: the slip goes to the 送付・請求先 with the next dispatch, and every other
+   * method is closed for this invoice. Only staff can undo it.
+   */
+  async requestSlip(actor: Actor, memberId: number, controlNo: string): Promise<Invoice> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const invoice = await this.repo.findForMember(tx, memberId, controlNo, true);
+      if (!invoice) throw notFound('invoice');
+      const fee = (await this.repo.feeType(tx, invoice.fee_type))!;
+      if (invoice.status !== 'unpaid' || invoice.auto_debit || !fee.methods.includes('slip') || invoice.slip_requested_at) {
+        throw new RuleViolation('billing.slipNotAvailable', {}, 'conflict');
+      }
+      const now = this.deps.clock.now();
+      const dispatchOn = nextDispatch(tokyoDate(now));
+      await this.repo.setSlip(tx, invoice.id, { slip_requested_at: now, slip_dispatch_on: dispatchOn }, now);
+      await this.repo.insertEvent(tx, { invoice_id: invoice.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action: 'slip_requested', from_status: invoice.status, to_status: invoice.status, detail: dispatchOn });
+      await audit(tx, actor, { action: 'invoice.slip_requested', subjectType: 'invoice', subjectId: invoice.control_no, memberId, after: { dispatchOn } });
+      return { ...invoice, slip_requested_at: now, slip_dispatch_on: dispatchOn };
+    });
+  }
+
+  /** The dispatch a slip asked for now would go out with (`lead` business days to prepare it). */
+  nextSlipDispatch(lead = 3): string {
+    return nextDispatch(tokyoDate(this.deps.clock.now()), undefined, lead);
+  }
+
+  /** Staff only: reopen the other methods (a reason is required and audited). */
+  async undoSlip(actor: Actor, id: number, reason: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const invoice = await this.repo.findById(tx, id, true);
+      if (!invoice) throw notFound('invoice');
+      if (!invoice.slip_requested_at || invoice.status !== 'unpaid') throw new RuleViolation('billing.wrongState', {}, 'conflict');
+      const now = this.deps.clock.now();
+      await this.repo.setSlip(tx, invoice.id, { slip_requested_at: null, slip_dispatch_on: null, slip_sent_at: null }, now);
+      await this.repo.insertEvent(tx, { invoice_id: invoice.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action: 'slip_undone', from_status: invoice.status, to_status: invoice.status, detail: reason });
+      await audit(tx, actor, { action: 'invoice.slip_undone', subjectType: 'invoice', subjectId: invoice.control_no, memberId: invoice.member_id, before: { dispatchOn: invoice.slip_dispatch_on }, detail: { reason } });
+    });
+  }
+
+  /** The mailing list of a dispatch: every slip chosen and not yet sent, with the member's 送付・請求先. */
+  async slipDispatchList(dispatchOn: string) {
+    const invoices = await this.repo.slipsToSend(this.deps.db, dispatchOn);
+    const members = await this.deps.members.byIds(invoices.map((i) => i.member_id));
+    return invoices.map((invoice) => ({ invoice, member: members.get(invoice.member_id)! }));
+  }
+
+  async markDispatchSent(actor: Actor, dispatchOn: string): Promise<number> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const invoices = await this.repo.slipsToSend(tx, dispatchOn);
+      const sent = await this.repo.markSlipsSent(tx, invoices.map((i) => i.id), this.deps.clock.now());
+      await audit(tx, actor, { action: 'invoice.slips_dispatched', subjectType: 'slip_dispatch', subjectId: dispatchOn, detail: { sent } });
+      return sent;
     });
   }
 

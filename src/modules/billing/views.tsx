@@ -1,5 +1,5 @@
 import type { InvoiceEvent } from '../../platform/db/schema';
-import { dateOnly, formatDateEn, formatDateJa, formatDateTime, formatYen, warekiFiscalYear } from '../../platform/japanese';
+import { dateOnly, formatDateEn, formatDateJa, formatDateTime, formatYen, tokyoDate, warekiFiscalYear } from '../../platform/japanese';
 import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
 import { Csrf, Field, labelsFor, Select } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
@@ -112,11 +112,21 @@ export function InvoicePage({ ctx, view, events }: { ctx: PageContext; view: Inv
       {view.invoice.auto_debit && view.invoice.status === 'unpaid' && <div class="notice"><p>{t('billing.autoDebitNote')}</p></div>}
       <InvoiceSummary ctx={ctx} view={view} />
       <ReceiptLink ctx={ctx} view={view} href={`/billing/${view.invoice.control_no}/receipt.pdf`} />
-      {payable && (
+      {payable && view.invoice.slip_requested_at && (
+        <div class="notice notice--error slip-chosen" role="status">
+          <p>{view.invoice.slip_sent_at
+            ? t('billing.slipSent', { date: dueText(ctx, tokyoDate(view.invoice.slip_sent_at)) })
+            : t('billing.slipChosen', { date: dueText(ctx, view.invoice.slip_dispatch_on!) })}</p>
+        </div>
+      )}
+      {payable && !view.invoice.slip_requested_at && (
         <section class="card" aria-labelledby="pay-h">
           <h2 id="pay-h">{t('billing.methods')}</h2>
           <p>{t('billing.payLead', { methods: view.feeType.methods.map((m) => t(`billing.method.${m}`)).join(ctx.locale === 'ja' ? '・' : ', ') })}</p>
-          <p>{t('billing.paySoon')}</p>
+          {view.feeType.methods.some((m) => m !== 'slip') && <p>{t('billing.paySoon')}</p>}
+          {view.feeType.methods.includes('slip') && (
+            <p><a class="button button--secondary" href={`/billing/${view.invoice.control_no}/slip`}>{t('billing.slipButton')}</a></p>
+          )}
         </section>
       )}
       <section class="card" aria-labelledby="hist-h">
@@ -168,6 +178,15 @@ export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values
             <Field ctx={ctx} name="reason" label="staff.paidReason" required multiline errors={errors} values={values} maxLength={500} />
             <button type="submit" class="button">{t('staff.markPaid')}</button>
           </form>
+          {view.invoice.status === 'unpaid' && view.invoice.slip_requested_at && (
+            <form method="post" action={`/staff/invoices/${view.invoice.id}/slip-undo`} novalidate class="card">
+              <h2>{t('staff.slipUndo')}</h2>
+              <p>{t('staff.slipUndoLead')}</p>
+              <Csrf ctx={ctx} />
+              <Field ctx={ctx} name="slipReason" label="staff.slipUndoReason" required multiline errors={errors} values={values} maxLength={500} />
+              <button type="submit" class="button button--secondary">{t('staff.slipUndo')}</button>
+            </form>
+          )}
           {view.invoice.status === 'unpaid' && (
             <form method="post" action={`/staff/invoices/${view.invoice.id}/cancel`} novalidate class="card">
               <h2>{t('staff.cancelInvoice')}</h2>
@@ -177,6 +196,72 @@ export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values
             </form>
           )}
         </div>
+      )}
+    </Layout>
+  );
+}
+
+export function SlipConfirmPage({ ctx, view, address, dispatchOn, message }: {
+  ctx: PageContext; view: InvoiceView; address: string[]; dispatchOn: string; message?: string;
+}) {
+  const t = ctx.t;
+  return (
+    <Layout ctx={ctx} title={t('billing.slipTitle')}>
+      <p><a href={`/billing/${view.invoice.control_no}`}>{t('common.back')}</a></p>
+      <h1>{t('billing.slipTitle')}</h1>
+      {message && <div class="notice notice--error" role="alert"><p>{message}</p></div>}
+      <div class="notice notice--warning"><p><strong>{t('billing.slipLead')}</strong></p></div>
+      <InvoiceSummary ctx={ctx} view={view} />
+      <dl class="summary">
+        <div class="summary__row"><dt>{t('billing.slipAddress')}</dt><dd>{address.map((line) => <span key={line} class="break">{line}<br /></span>)}</dd></div>
+        <div class="summary__row"><dt>{t('billing.slipDispatch')}</dt><dd>{t('billing.slipDispatchValue', { date: dueText(ctx, dispatchOn) })}</dd></div>
+      </dl>
+      <p class="muted">{t('billing.slipSchedule')}</p>
+      <form method="post" action={`/billing/${view.invoice.control_no}/slip`}>
+        <Csrf ctx={ctx} />
+        <div class="actions">
+          <button type="submit" class="button">{t('billing.slipConfirm')}</button>
+          <a class="button button--quiet" href={`/billing/${view.invoice.control_no}`}>{t('common.cancel')}</a>
+        </div>
+      </form>
+    </Layout>
+  );
+}
+
+export function SlipDispatchPage({ ctx, dispatchOn, rows }: { ctx: PageContext; dispatchOn: string; rows: { invoice: InvoiceView['invoice']; name: string; address: string }[] }) {
+  const t = ctx.t;
+  return (
+    <Layout ctx={ctx} title={t('staff.slipsTitle')}>
+      <h1>{t('staff.slipsTitle')}</h1>
+      <p>{t('staff.slipsLead')}</p>
+      <form method="get" action="/staff/billing/slips" class="filters">
+        <div class="field">
+          <label class="field__label" for="dispatch">{t('staff.slipsDispatch')}</label>
+          <input id="dispatch" name="dispatch" type="date" class="input" value={dispatchOn} />
+        </div>
+        <div class="actions"><button type="submit" class="button button--secondary">{t('common.search')}</button></div>
+      </form>
+      <p>{t('staff.slipsCount', { count: rows.length })}</p>
+      {rows.length === 0 ? <p>{t('staff.slipsNone')}</p> : (
+        <>
+          <div class="table-wrap" role="region" aria-label={t('staff.slipsTitle')} tabIndex={0}>
+            <table class="table dense">
+              <thead><tr><th scope="col">{t('billing.col.controlNo')}</th><th scope="col">{t('profile.name')}</th><th scope="col">{t('billing.slipAddress')}</th><th scope="col">{t('billing.col.amount')}</th></tr></thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.invoice.id}><td><a href={`/staff/invoices/${r.invoice.id}`}>{r.invoice.control_no}</a></td><td>{r.name}</td><td>{r.address}</td><td class="num">{formatYen(r.invoice.amount)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p class="actions">
+            <a class="button button--secondary" href={`/staff/billing/slips.csv?dispatch=${dispatchOn}`}>{t('staff.slipsCsv')}</a>
+          </p>
+          <form method="post" action={`/staff/billing/slips/sent?dispatch=${dispatchOn}`}>
+            <Csrf ctx={ctx} />
+            <button type="submit" class="button">{t('staff.slipsMarkSent')}</button>
+          </form>
+        </>
       )}
     </Layout>
   );

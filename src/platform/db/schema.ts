@@ -350,6 +350,9 @@ export interface InvoicesTable {
   paid_method: string | null;
   paid_reference: string | null;
   cancel_reason: string | null;
+  slip_requested_at: TimestampNullable;
+  slip_dispatch_on: DateColumn | null;
+  slip_sent_at: TimestampNullable;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
