@@ -7,6 +7,7 @@ import * as m0005 from './0005_credit_imports';
 import * as m0006 from './0006_billing';
 import * as m0007 from './0007_receipts';
 import * as m0008 from './0008_payment_slips';
+import * as m0009 from './0009_payment_attempts';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_billing': m0006,
   '0007_receipts': m0007,
   '0008_payment_slips': m0008,
+  '0009_payment_attempts': m0009,
 };

@@ -33,6 +33,11 @@ import { billingRoutes } from './modules/billing/routes';
 import { slipRoutes } from './modules/billing/slip-routes';
 import { BillingService } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
+import { paymentRoutes } from './modules/payments/routes';
+import { SandboxGateway } from './modules/payments/sandbox-gateway';
+import { sandboxGatewayRoutes } from './modules/payments/sandbox-routes';
+import { PaymentsService } from './modules/payments/service';
+import { paymentSections } from './modules/payments/views';
 import { checkinRoutes } from './modules/checkin/routes';
 import { creditRoutes } from './modules/credits/routes';
 import { CreditsService } from './modules/credits/service';
@@ -75,6 +80,9 @@ export interface Services {
   cycles: CyclesService;
   billing: BillingService;
   receipts: ReceiptsService;
+  payments: PaymentsService;
+  /** The built-in sandbox gateway (null in production). */
+  sandbox: SandboxGateway | null;
   credits: CreditsService;
   creditImport: CreditImportService;
   attendance: AttendanceService;
@@ -100,13 +108,15 @@ export function createServices(deps: AppDeps): Services {
   const checkin = new CheckinService({ db, clock });
   const cycles = new CyclesService({ db, clock });
   const billing = new BillingService({ db, clock, mailer, members, baseUrl: config.baseUrl });
+  const sandbox = config.sandboxGateway ? new SandboxGateway({ secret: config.sandboxGateway.secret, clock }) : null;
+  const payments = new PaymentsService({ db, clock, billing, gateway: sandbox });
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
   const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, billing, receipts, credits, creditImport, attendance, mailer, sessions, api };
+  return { members, auth, notices, staff, checkin, cycles, billing, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -117,6 +127,9 @@ export async function registerJobs(deps: AppDeps, services: Services): Promise<v
   // 年会費: one invoice per member when the fiscal year begins (idempotent, so a rerun is harmless).
   await deps.jobs.work('billing.annual-fees', async () => void (await services.billing.runAnnualFees()));
   await deps.jobs.schedule('billing.annual-fees', '5 0 1 4 *');
+  // Asks the gateway about every live payment attempt, so a lost notification ends no hold wrongly.
+  await deps.jobs.work('payments.reconcile', async () => void (await services.payments.reconcile()));
+  await deps.jobs.schedule('payments.reconcile', '*/10 * * * *');
 }
 
 export async function createApp(deps: AppDeps, services = createServices(deps)): Promise<FastifyInstance> {
@@ -234,6 +247,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     // The public API authenticates with a bearer token, never a cookie: a forged form has nothing to ride on.
     if (req.url.startsWith('/api/')) return done();
+    // Payment gateways' notifications carry an HMAC signature over the body, never a cookie.
+    if (req.url.startsWith('/payments/notify/')) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -283,7 +298,10 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     return <><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} /></>;
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
-  billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
+  billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff,
+    paymentSlots: async (ctx, view) => paymentSections(ctx, view, await services.payments.stateFor(view)) });
+  paymentRoutes(app, { web, billing: services.billing, payments: services.payments, requireMember, seller: config.receipt.issuerName, address: config.receipt.issuerAddress });
+  if (!config.isProduction && services.sandbox) sandboxGatewayRoutes(app, { web, sandbox: services.sandbox });
   slipRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
   receiptRoutes(app, { web, receipts: services.receipts, requireMember, requireStaff });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });

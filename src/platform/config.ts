@@ -30,6 +30,8 @@ const schema = z
     // 領収書 issuer (発行者): name, address, 適格請求書発行事業者登録番号 (T + 13 digits).
     RECEIPT_ISSUER_NAME: z.string().optional(),
     RECEIPT_ISSUER_ADDRESS: z.string().optional(),
+    // The built-in sandbox payment gateway (never in production): the HMAC secret of its notifications.
+    SANDBOX_GATEWAY_SECRET: z.string().min(16).optional(),
     RECEIPT_REGISTRATION_NUMBER: z.union([z.literal(''), z.string().regex(/^T\d{13}$/, 'must be T followed by 13 digits')]).optional(),
   })
   .superRefine((env, ctx) => {
@@ -59,6 +61,8 @@ export interface Config {
   demoLoginsAllowed: boolean;
   /** Who issues 領収書: printed on every receipt. The registration number only when set (demo value outside production). */
   receipt: { issuerName: string; issuerAddress?: string; registrationNumber?: string };
+  /** The sandbox payment gateway (development and tests only; null in production). */
+  sandboxGateway: { secret: string } | null;
 }
 
 const DEMO_RECEIPT_ADDRESS = '東京都千代田区丸の内1-8-1 丸の内トラストタワーN館9F';
@@ -92,6 +96,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     authRateLimit: e.AUTH_RATE_LIMIT,
     demoLoginsAllowed: !isProduction,
+    sandboxGateway: isProduction ? null : { secret: e.SANDBOX_GATEWAY_SECRET ?? 'dev-only-sandbox-gateway-secret' },
     receipt: {
       issuerName: e.RECEIPT_ISSUER_NAME || e.SOCIETY_NAME,
       issuerAddress: e.RECEIPT_ISSUER_ADDRESS || (isProduction ? undefined : DEMO_RECEIPT_ADDRESS),

@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
-import type { FormErrors, FormValues } from '../../platform/views/context';
+import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
 import { fullName, type MembersService } from '../members/service';
 import { cancelSchema, markPaidSchema } from './schemas';
 import type { BillingService } from './service';
-import { BillingPage, InvoicePage, StaffInvoicePage } from './views';
+import type { InvoiceView } from './service';
+import { BillingPage, InvoicePage, type PaymentSlots, StaffInvoicePage } from './views';
 
 const CONTROL_NO = /^SK-\d{1,10}$/;
 
-export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: BillingService; members: MembersService; requireMember: preHandlerHookHandler; requireStaff: preHandlerHookHandler }) {
+export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: BillingService; members: MembersService; requireMember: preHandlerHookHandler; requireStaff: preHandlerHookHandler; paymentSlots?: (ctx: PageContext, view: InvoiceView) => Promise<PaymentSlots> }) {
   const { web, billing, members, requireMember, requireStaff } = deps;
 
   app.get('/billing', { preHandler: requireMember }, async (req, reply) =>
@@ -18,8 +19,12 @@ export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: B
 
   app.get<{ Params: { no: string } }>('/billing/:no', { preHandler: requireMember }, async (req, reply) => {
     if (!CONTROL_NO.test(req.params.no)) throw notFound('invoice');
-    const { events, ...view } = await billing.getForMember(req.member!.id, req.params.no);
-    return web.render(reply, <InvoicePage ctx={web.context(req, reply)} view={view} events={events} />);
+    const ctx = web.context(req, reply);
+    const first = await billing.getForMember(req.member!.id, req.params.no);
+    // The payments module may end a dead attempt's hold while rendering its part, so the invoice is read after it.
+    const payment = deps.paymentSlots ? await deps.paymentSlots(ctx, first) : undefined;
+    const { events, ...view } = deps.paymentSlots ? await billing.getForMember(req.member!.id, req.params.no) : first;
+    return web.render(reply, <InvoicePage ctx={ctx} view={view} events={events} payment={payment} />);
   });
 
   const staffPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, extra: { errors?: FormErrors; values?: FormValues; status?: number } = {}) => {

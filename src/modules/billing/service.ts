@@ -159,6 +159,44 @@ export class BillingService {
     });
   }
 
+  // ── Online payment (called by the payments module inside its own transaction) ─────────────────────
+
+  /** The invoice row locked for the caller's transaction (payments serialise on it). */
+  async lockForPayment(tx: Executor, id: number): Promise<Invoice> {
+    const invoice = await this.repo.findById(tx, id, true);
+    if (!invoice) throw notFound('invoice');
+    return invoice;
+  }
+
+  /** An attempt went live: 未納 → 処理中. */
+  async startProcessing(actor: Actor, invoice: Invoice, detail: string, tx: Executor): Promise<void> {
+    await this.move(tx, actor, invoice, 'start_payment', {}, detail);
+  }
+
+  /** The live attempt is dead (declined, expired, hold over): 処理中 → 未納, the member can start again. */
+  async backToUnpaid(actor: Actor, invoice: Invoice, detail: string, tx: Executor): Promise<void> {
+    if (invoice.status !== 'processing') return;
+    await this.move(tx, actor, invoice, 'abandon_payment', {}, detail);
+  }
+
+  /**
+   * A confirmed settlement from a gateway: 入金済 with date, method and reference, an event, an audit row
+   * and the member's mail. Returns false when the invoice cannot take it (already paid or cancelled): the
+   * caller records the money as an overpayment.
+   */
+  async settle(actor: Actor, invoice: Invoice, input: { paidOn: string; method: string; reference: string }, tx: Executor, locale: Locale = 'ja'): Promise<boolean> {
+    if (invoice.status !== 'unpaid' && invoice.status !== 'processing') return false;
+    await this.move(tx, actor, invoice, 'settle', { paid_on: input.paidOn, paid_method: input.method, paid_reference: input.reference }, input.reference);
+    const member = await this.deps.members.getById(invoice.member_id);
+    const fee = (await this.repo.feeType(tx, invoice.fee_type))!;
+    await this.deps.mailer.queue(tx, {
+      to: member.email, locale, memberId: member.id,
+      template: { subject: 'mail.paidSubject', body: 'mail.paidBody' },
+      params: { name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(invoice.amount), controlNo: invoice.control_no, link: `${this.deps.baseUrl}/billing/${invoice.control_no}` },
+    });
+    return true;
+  }
+
   // ── 払込票 (payment slip) ─────────────────────────────────────────────────────────────────────────
 
   /**

@@ -1,3 +1,4 @@
+import type { VNode } from 'preact';
 import type { InvoiceEvent } from '../../platform/db/schema';
 import { dateOnly, formatDateEn, formatDateJa, formatDateTime, formatYen, tokyoDate, warekiFiscalYear } from '../../platform/japanese';
 import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
@@ -101,7 +102,10 @@ export function ReceiptLink({ ctx, view, href }: { ctx: PageContext; view: Invoi
   );
 }
 
-export function InvoicePage({ ctx, view, events }: { ctx: PageContext; view: InvoiceView; events: InvoiceEvent[] }) {
+/** What the payments module adds (passed in by app.tsx): the live attempt, and the online-payment button. */
+export interface PaymentSlots { processing?: VNode; online?: VNode }
+
+export function InvoicePage({ ctx, view, events, payment }: { ctx: PageContext; view: InvoiceView; events: InvoiceEvent[]; payment?: PaymentSlots }) {
   const t = ctx.t;
   const payable = view.invoice.status === 'unpaid' && !view.invoice.auto_debit;
   return (
@@ -110,6 +114,7 @@ export function InvoicePage({ ctx, view, events }: { ctx: PageContext; view: Inv
       <h1>{`${t('billing.detailTitle')} ${view.invoice.control_no}`}</h1>
       {view.overdue && payable && <div class="notice notice--warning"><p>{t('billing.overdueNote')}</p></div>}
       {view.invoice.auto_debit && view.invoice.status === 'unpaid' && <div class="notice"><p>{t('billing.autoDebitNote')}</p></div>}
+      {payment?.processing}
       <InvoiceSummary ctx={ctx} view={view} />
       <ReceiptLink ctx={ctx} view={view} href={`/billing/${view.invoice.control_no}/receipt.pdf`} />
       {payable && view.invoice.slip_requested_at && (
@@ -123,7 +128,7 @@ export function InvoicePage({ ctx, view, events }: { ctx: PageContext; view: Inv
         <section class="card" aria-labelledby="pay-h">
           <h2 id="pay-h">{t('billing.methods')}</h2>
           <p>{t('billing.payLead', { methods: view.feeType.methods.map((m) => t(`billing.method.${m}`)).join(ctx.locale === 'ja' ? '・' : ', ') })}</p>
-          {view.feeType.methods.some((m) => m !== 'slip') && <p>{t('billing.paySoon')}</p>}
+          {payment?.online ?? (view.feeType.methods.some((m) => m !== 'slip') && <p>{t('billing.paySoon')}</p>)}
           {view.feeType.methods.includes('slip') && (
             <p><a class="button button--secondary" href={`/billing/${view.invoice.control_no}/slip`}>{t('billing.slipButton')}</a></p>
           )}

@@ -378,6 +378,50 @@ export interface ReceiptsTable {
   last_downloaded_at: TimestampNullable;
 }
 
+export type OnlineMethod = 'card' | 'konbini' | 'payeasy';
+export type AttemptStatus = 'created' | 'at_gateway' | 'awaiting_payment' | 'paid_provisional' | 'settled' | 'failed' | 'expired' | 'cancelled';
+/** What the payer needs at the store or bank (konbini chain and numbers, Pay-easy numbers). */
+export interface PaymentInstructions {
+  chain?: 'lawson' | 'ministop' | 'familymart' | 'seven';
+  receiptNumber?: string;
+  phone?: string;
+  companyCode?: string;
+  orderNumber?: string;
+  slipNumber?: string;
+  institutionNumber?: string;
+  customerNumber?: string;
+  confirmationNumber?: string;
+}
+
+export interface PaymentAttemptsTable {
+  id: Generated<number>;
+  invoice_id: number;
+  method: OnlineMethod;
+  status: ColumnType<AttemptStatus, AttemptStatus | undefined>;
+  gateway: string;
+  gateway_ref: string | null;
+  idempotency_key: string;
+  amount: number;
+  instructions: ColumnType<PaymentInstructions | null, string | null | undefined, string | null>;
+  expires_at: TimestampNullable;
+  hold_until: Timestamp;
+  overpayment: Generated<boolean>;
+  settled_at: TimestampNullable;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PaymentNotificationsTable {
+  id: Generated<number>;
+  gateway: string;
+  event_id: string;
+  attempt_id: number | null;
+  gateway_ref: string | null;
+  payload: ColumnType<unknown, string, string>;
+  received_at: Timestamp;
+  applied_at: TimestampNullable;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -407,6 +451,8 @@ export interface Database {
   invoices: InvoicesTable;
   invoice_events: InvoiceEventsTable;
   receipts: ReceiptsTable;
+  payment_attempts: PaymentAttemptsTable;
+  payment_notifications: PaymentNotificationsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -427,3 +473,4 @@ export type FeeType = Selectable<FeeTypesTable>;
 export type Invoice = Selectable<InvoicesTable>;
 export type InvoiceEvent = Selectable<InvoiceEventsTable>;
 export type Receipt = Selectable<ReceiptsTable>;
+export type PaymentAttempt = Selectable<PaymentAttemptsTable>;

@@ -1,0 +1,31 @@
+import type { OnlineMethod, PaymentInstructions } from '../../platform/db/schema';
+
+/** What a gateway says about a payment, in our words. */
+export type GatewayState = 'open' | 'awaiting_payment' | 'paid_provisional' | 'settled' | 'failed' | 'expired' | 'cancelled' | 'unknown';
+
+export interface GatewayEvent {
+  /** Unique per gateway: a notification repeated carries the same id. */
+  eventId: string;
+  ref: string;
+  type: Exclude<GatewayState, 'open' | 'unknown'>;
+  instructions?: PaymentInstructions;
+  expiresAt?: string;
+}
+
+export class BadNotification extends Error {}
+
+/**
+ * One interface for every payment gateway (the built-in sandbox now; Stripe and KOMOJU adapters later).
+ * Every call that creates something carries our idempotency key, so a retry never makes a second payment.
+ */
+export interface Gateway {
+  readonly name: string;
+  readonly methods: readonly OnlineMethod[];
+  createAttempt(input: { idempotencyKey: string; method: OnlineMethod; amount: number; description: string; returnUrl: string; expiresAt: Date }): Promise<{ ref: string }>;
+  /** Where the member's browser goes to pay (the gateway's own page). */
+  redirectUrl(ref: string): string;
+  queryStatus(ref: string): Promise<{ state: GatewayState; instructions?: PaymentInstructions; expiresAt?: string }>;
+  cancel(ref: string): Promise<void>;
+  /** Checks signature and timestamp, then parses; throws BadNotification on anything wrong. */
+  verifyNotification(headers: Record<string, string | string[] | undefined>, rawBody: string): GatewayEvent;
+}

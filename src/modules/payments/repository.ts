@@ -1,0 +1,53 @@
+import type { Executor } from '../../platform/db/database';
+import type { AttemptStatus, OnlineMethod, PaymentAttempt, PaymentInstructions } from '../../platform/db/schema';
+import { LIVE_STATUSES } from './transitions';
+
+export class PaymentsRepository {
+  async live(db: Executor, invoiceId: number, forUpdate = false): Promise<PaymentAttempt | undefined> {
+    let q = db.selectFrom('payment_attempts').selectAll().where('invoice_id', '=', invoiceId).where('status', 'in', [...LIVE_STATUSES]);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async latest(db: Executor, invoiceId: number): Promise<PaymentAttempt | undefined> {
+    return db.selectFrom('payment_attempts').selectAll().where('invoice_id', '=', invoiceId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  }
+
+  async countFor(db: Executor, invoiceId: number): Promise<number> {
+    const row = await db.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<string>().as('n')).where('invoice_id', '=', invoiceId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async byId(db: Executor, id: number, forUpdate = false): Promise<PaymentAttempt | undefined> {
+    let q = db.selectFrom('payment_attempts').selectAll().where('id', '=', id);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async byRef(db: Executor, gateway: string, ref: string): Promise<PaymentAttempt | undefined> {
+    return db.selectFrom('payment_attempts').selectAll().where('gateway', '=', gateway).where('gateway_ref', '=', ref).executeTakeFirst();
+  }
+
+  async insert(db: Executor, row: { invoice_id: number; method: OnlineMethod; gateway: string; idempotency_key: string; amount: number; hold_until: Date; expires_at: Date; created_at: Date; updated_at: Date }): Promise<PaymentAttempt> {
+    return db.insertInto('payment_attempts').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async update(db: Executor, id: number, changes: { status?: AttemptStatus; gateway_ref?: string; instructions?: PaymentInstructions | null; expires_at?: Date; hold_until?: Date; overpayment?: boolean; settled_at?: Date; updated_at: Date }): Promise<void> {
+    const { instructions, ...rest } = changes;
+    await db.updateTable('payment_attempts').set({ ...rest, ...(instructions !== undefined ? { instructions: instructions === null ? null : JSON.stringify(instructions) } : {}) }).where('id', '=', id).execute();
+  }
+
+  /** Stores a notification once; returns its id, or null when this event id was seen before. */
+  async recordNotification(db: Executor, row: { gateway: string; event_id: string; gateway_ref: string; payload: string; received_at: Date }): Promise<number | null> {
+    const inserted = await db.insertInto('payment_notifications').values(row).onConflict((oc) => oc.columns(['gateway', 'event_id']).doNothing()).returning('id').executeTakeFirst();
+    return inserted?.id ?? null;
+  }
+
+  async markApplied(db: Executor, id: number, attemptId: number | null, at: Date): Promise<void> {
+    await db.updateTable('payment_notifications').set({ attempt_id: attemptId, applied_at: at }).where('id', '=', id).execute();
+  }
+
+  async overpayments(db: Executor): Promise<PaymentAttempt[]> {
+    return db.selectFrom('payment_attempts').selectAll().where('overpayment', '=', true).orderBy('id').execute();
+  }
+}
