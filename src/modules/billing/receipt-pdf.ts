@@ -1,6 +1,5 @@
-import PDFDocument from 'pdfkit';
 import { dateOnly, formatDateJa, formatYen } from '../../platform/japanese';
-import { pdfFonts } from '../../platform/pdf-fonts';
+import { PDF_BOLD as BOLD, PDF_REGULAR as REGULAR, startPdf } from '../../platform/pdf-fonts';
 
 /**
  * 領収書 as an A4 PDF, in Japanese (a receipt is a Japanese business document whatever the reader's
@@ -37,8 +36,6 @@ export function includedTax10(amount: number): number {
   return Math.floor((amount * 10) / 110);
 }
 
-const REGULAR = 'NotoSansJP';
-const BOLD = 'NotoSansJP-Bold';
 const INK = '#1a1a1a';
 const MUTED = '#595959';
 const RULE = '#bfbfbf';
@@ -47,7 +44,7 @@ const MARGIN = 56;
 
 export function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> {
   const title = '領収書';
-  const doc = new PDFDocument({
+  const { doc, done } = startPdf({
     size: 'A4',
     margin: MARGIN,
     compress: input.compress ?? true,
@@ -55,15 +52,6 @@ export function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> {
     displayTitle: true,
     info: { Title: `${title} ${input.receiptNo}`, Author: input.issuer.name, Subject: title, CreationDate: input.reissuedAt ?? input.issuedAt, ModDate: input.reissuedAt ?? input.issuedAt },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  const { regular, bold } = pdfFonts();
-  doc.registerFont(REGULAR, regular);
-  doc.registerFont(BOLD, bold);
 
   const left = MARGIN;
   const width = doc.page.width - 2 * MARGIN;

@@ -1,8 +1,7 @@
-import PDFDocument from 'pdfkit';
 import type { CreditCategory } from '../../platform/db/schema';
 import type { Locale, Translate } from '../../platform/i18n';
 import { dateOnly, formatDateEn, formatDateJa, formatDateTime } from '../../platform/japanese';
-import { pdfFonts } from '../../platform/pdf-fonts';
+import { PDF_BOLD as BOLD, PDF_REGULAR as REGULAR, startPdf } from '../../platform/pdf-fonts';
 import type { Transcript, TranscriptLine } from './rules';
 
 /**
@@ -24,10 +23,7 @@ export interface TranscriptPdfInput {
 }
 
 // The font files are read once per process (platform/pdf-fonts.ts); pdfkit subsets them per document.
-const fonts = pdfFonts;
 
-const REGULAR = 'NotoSansJP';
-const BOLD = 'NotoSansJP-Bold';
 const INK = '#1a1a1a';
 const MUTED = '#595959';
 const RULE = '#bfbfbf';
@@ -71,7 +67,7 @@ type Cell = { value: string; sub?: string };
 export function renderTranscriptPdf(input: TranscriptPdfInput): Promise<Buffer> {
   const { transcript, categories, member, locale, t, issuedAt, societyName } = input;
   const title = t('credits.title');
-  const doc = new PDFDocument({
+  const { doc, done } = startPdf({
     size: 'A4',
     margins: MARGIN,
     bufferPages: true,
@@ -79,16 +75,7 @@ export function renderTranscriptPdf(input: TranscriptPdfInput): Promise<Buffer> 
     displayTitle: true,
     info: { Title: `${title} ${member.number}`, Author: societyName ?? '', Subject: title, CreationDate: issuedAt, ModDate: issuedAt },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
 
-  const { regular, bold } = fonts();
-  doc.registerFont(REGULAR, regular);
-  doc.registerFont(BOLD, bold);
 
   const left = MARGIN.left;
   const width = doc.page.width - MARGIN.left - MARGIN.right;
