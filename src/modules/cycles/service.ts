@@ -10,8 +10,12 @@ export type { RenewalCycle };
  * Renewal cycles as data (2026年度更新 …): which periods they renew and the numbers the rules read.
  * The renewal issue extends this module (window, fees, due dates); the back office edits it.
  */
+/** Cycles change a few times a year; each process reads one at most once a minute per period end. */
+const CYCLE_TTL_MS = 60_000;
+
 export class CyclesService {
   private repo = new CyclesRepository();
+  private cache = new Map<string, { at: number; cycle: Promise<RenewalCycle | undefined> }>();
 
   constructor(private deps: { db: Db; clock: Clock }) {}
 
@@ -19,13 +23,25 @@ export class CyclesService {
    * The cycle whose rules apply to a member: the one that renews the member's current period, or,
    * for a member not due yet, the newest cycle up to this fiscal year (its numbers are the standing rules).
    */
-  async forPeriodEnd(periodEnd: string | null): Promise<RenewalCycle | undefined> {
+  forPeriodEnd(periodEnd: string | null): Promise<RenewalCycle | undefined> {
+    const key = `${periodEnd ?? ''}|${fiscalYearOf(this.deps.clock.now())}`;
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < CYCLE_TTL_MS) return hit.cycle;
+    const cycle = this.lookup(periodEnd);
+    cycle.catch(() => this.cache.delete(key));
+    this.cache.set(key, { at: now, cycle });
+    return cycle;
+  }
+
+  private async lookup(periodEnd: string | null): Promise<RenewalCycle | undefined> {
     const { db, clock } = this.deps;
     const own = periodEnd ? await this.repo.byPeriodEnd(db, periodEnd) : undefined;
     return own ?? (await this.repo.latestUpTo(db, fiscalYearOf(clock.now())));
   }
 
-  seed(row: Parameters<CyclesRepository['insert']>[1]): Promise<void> {
-    return this.repo.insert(this.deps.db, row);
+  async seed(row: Parameters<CyclesRepository['insert']>[1]): Promise<void> {
+    await this.repo.insert(this.deps.db, row);
+    this.cache.clear();
   }
 }
