@@ -140,14 +140,18 @@ export class BillingService {
       const invoice = await this.repo.findById(tx, id, true);
       if (!invoice) throw notFound('invoice');
       await this.move(tx, actor, invoice, 'mark_paid', { paid_on: input.paidOn, paid_method: input.method, paid_reference: input.reference }, input.reason);
-      if (opts.notify === false) return;
-      const member = await this.deps.members.getById(invoice.member_id);
-      const fee = (await this.repo.feeType(tx, invoice.fee_type))!;
-      await this.deps.mailer.queue(tx, {
-        to: member.email, locale, memberId: member.id,
-        template: { subject: 'mail.paidSubject', body: 'mail.paidBody' },
-        params: { name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(invoice.amount), controlNo: invoice.control_no, link: `${this.deps.baseUrl}/billing/${invoice.control_no}` },
-      });
+      if (opts.notify !== false) await this.queuePaidMail(tx, invoice, locale);
+    });
+  }
+
+  /** 入金確認 mail, the same whether the secretariat or a gateway confirmed the money. */
+  private async queuePaidMail(tx: Executor, invoice: Invoice, locale: Locale): Promise<void> {
+    const member = await this.deps.members.getById(invoice.member_id);
+    const fee = (await this.repo.feeType(tx, invoice.fee_type))!;
+    await this.deps.mailer.queue(tx, {
+      to: member.email, locale, memberId: member.id,
+      template: { subject: 'mail.paidSubject', body: 'mail.paidBody' },
+      params: { name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(invoice.amount), controlNo: invoice.control_no, link: `${this.deps.baseUrl}/billing/${invoice.control_no}` },
     });
   }
 
@@ -175,7 +179,7 @@ export class BillingService {
 
   /** The live attempt is dead (declined, expired, hold over): 処理中 → 未納, the member can start again. */
   async backToUnpaid(actor: Actor, invoice: Invoice, detail: string, tx: Executor): Promise<void> {
-    if (invoice.status !== 'processing') return;
+    if (!nextInvoiceStatus(invoice.status, 'abandon_payment')) return;
     await this.move(tx, actor, invoice, 'abandon_payment', {}, detail);
   }
 
@@ -185,15 +189,9 @@ export class BillingService {
    * caller records the money as an overpayment.
    */
   async settle(actor: Actor, invoice: Invoice, input: { paidOn: string; method: string; reference: string }, tx: Executor, locale: Locale = 'ja'): Promise<boolean> {
-    if (invoice.status !== 'unpaid' && invoice.status !== 'processing') return false;
+    if (!nextInvoiceStatus(invoice.status, 'settle')) return false;
     await this.move(tx, actor, invoice, 'settle', { paid_on: input.paidOn, paid_method: input.method, paid_reference: input.reference }, input.reference);
-    const member = await this.deps.members.getById(invoice.member_id);
-    const fee = (await this.repo.feeType(tx, invoice.fee_type))!;
-    await this.deps.mailer.queue(tx, {
-      to: member.email, locale, memberId: member.id,
-      template: { subject: 'mail.paidSubject', body: 'mail.paidBody' },
-      params: { name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(invoice.amount), controlNo: invoice.control_no, link: `${this.deps.baseUrl}/billing/${invoice.control_no}` },
-    });
+    await this.queuePaidMail(tx, invoice, locale);
     return true;
   }
 
@@ -212,7 +210,7 @@ export class BillingService {
         throw new RuleViolation('billing.slipNotAvailable', {}, 'conflict');
       }
       const now = this.deps.clock.now();
-      const dispatchOn = nextDispatch(tokyoDate(now));
+      const dispatchOn = this.nextSlipDispatch();
       await this.repo.setSlip(tx, invoice.id, { slip_requested_at: now, slip_dispatch_on: dispatchOn }, now);
       await this.repo.insertEvent(tx, { invoice_id: invoice.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action: 'slip_requested', from_status: invoice.status, to_status: invoice.status, detail: dispatchOn });
       await audit(tx, actor, { action: 'invoice.slip_requested', subjectType: 'invoice', subjectId: invoice.control_no, memberId, after: { dispatchOn } });
