@@ -31,7 +31,7 @@ import { receiptRoutes } from './modules/billing/receipt-routes';
 import { ReceiptsService } from './modules/billing/receipts';
 import { billingRoutes } from './modules/billing/routes';
 import { slipRoutes } from './modules/billing/slip-routes';
-import { BillingService } from './modules/billing/service';
+import { BillingService, INVOICE_SETTLED_JOB, type InvoiceSettled } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
 import { paymentRoutes } from './modules/payments/routes';
 import { SandboxGateway } from './modules/payments/sandbox-gateway';
@@ -107,7 +107,7 @@ export function createServices(deps: AppDeps): Services {
   const staff = new StaffService({ db, clock, mailer, sessions, throttle, baseUrl: config.baseUrl, secret: config.sessionSecret, issuer: config.societyName.ja, refuseDemoPasswords });
   const checkin = new CheckinService({ db, clock });
   const cycles = new CyclesService({ db, clock });
-  const billing = new BillingService({ db, clock, mailer, members, baseUrl: config.baseUrl });
+  const billing = new BillingService({ db, clock, mailer, jobs, members, baseUrl: config.baseUrl });
   const sandbox = config.sandboxGateway ? new SandboxGateway({ secret: config.sandboxGateway.secret, clock }) : null;
   const payments = new PaymentsService({ db, clock, billing, gateway: sandbox });
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
@@ -127,6 +127,8 @@ export async function registerJobs(deps: AppDeps, services: Services): Promise<v
   // 年会費: one invoice per member when the fiscal year begins (idempotent, so a rerun is harmless).
   await deps.jobs.work('billing.annual-fees', async () => void (await services.billing.runAnnualFees()));
   await deps.jobs.schedule('billing.annual-fees', '5 0 1 4 *');
+  // An invoice became 入金済: the modules that asked (BillingService.onSettled) hear of it after commit.
+  await deps.jobs.work<InvoiceSettled>(INVOICE_SETTLED_JOB, (event) => services.billing.dispatchSettled(event));
   // Asks the gateway about every live payment attempt, so a lost notification ends no hold wrongly.
   await deps.jobs.work('payments.reconcile', async () => void (await services.payments.reconcile()));
   await deps.jobs.schedule('payments.reconcile', '*/10 * * * *');

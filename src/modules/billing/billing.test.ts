@@ -4,6 +4,7 @@ import { textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
 import { signInMember, signInStaff } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
+import type { InvoiceSettled } from './service';
 
 let t: TestApp;
 let seq = 180000;
@@ -90,6 +91,23 @@ describe('secretariat', () => {
     // A paid invoice never changes again.
     await c.get(`/staff/invoices/${invoice.id}`);
     expect((await c.post(`/staff/invoices/${invoice.id}/cancel`, { cancelReason: '誤り' })).statusCode).toBe(409);
+  });
+
+  it('tells the modules that listen, after commit, once per paid invoice', async () => {
+    const heard: InvoiceSettled[] = [];
+    t.services.billing.onSettled(async (e) => void heard.push(e));
+    const m = await memberWithFees([2026]);
+    const invoice = (await t.services.billing.listForMember(m.id))[0]!.invoice;
+    await t.services.billing.markPaid(system, invoice.id, { method: 'transfer', paidOn: '2026-11-20', reference: 'R9', reason: 'test' }, 'ja', { notify: false });
+    await expect.poll(() => heard.filter((e) => e.invoiceId === invoice.id), { timeout: 10_000 }).toEqual([
+      expect.objectContaining({ controlNo: invoice.control_no, memberId: m.id, feeType: 'annual_fee', fiscalYear: 2026, amount: 15000, paidOn: '2026-11-20', method: 'transfer' }),
+    ]);
+    // A cancelled invoice is not news for anyone.
+    const other = await memberWithFees([2025]);
+    const cancelled = (await t.services.billing.listForMember(other.id))[0]!.invoice;
+    await t.services.billing.cancel(system, cancelled.id, '誤り');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(heard.some((e) => e.invoiceId === cancelled.id)).toBe(false);
   });
 
   it('cancels an invoice with a reason', async () => {

@@ -5,6 +5,7 @@ import type { FeeType, Invoice, InvoiceEvent, InvoiceStatus } from '../../platfo
 import { notFound, RuleViolation } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
 import { fiscalYearOf, formatYen, tokyoDate } from '../../platform/japanese';
+import type { Jobs } from '../../platform/jobs';
 import type { Mailer } from '../../platform/mail/mailer';
 import { fullName, type MembersService } from '../members/service';
 import { BillingRepository, type NewInvoice } from './repository';
@@ -15,6 +16,25 @@ export const ANNUAL_FEE = 'annual_fee';
 export const RENEWAL_FEE = 'renewal_fee';
 
 export type { FeeType, Invoice };
+
+/** Queued in the transaction that makes an invoice 入金済 (gateway settlement or the secretariat); runs after commit. */
+export const INVOICE_SETTLED_JOB = 'billing.invoice-settled';
+
+/** What other modules hear when an invoice is paid (the renewal completes on its 専門医更新料). */
+export interface InvoiceSettled {
+  invoiceId: number;
+  controlNo: string;
+  memberId: number;
+  feeType: string;
+  businessKey: string;
+  fiscalYear: number | null;
+  amount: number;
+  paidOn: string;
+  method: string;
+}
+
+/** A listener must be idempotent: the job is retried until every listener has succeeded once together. */
+export type SettledListener = (event: InvoiceSettled) => Promise<void>;
 
 export interface InvoiceView {
   invoice: Invoice;
@@ -29,8 +49,28 @@ export interface InvoiceView {
  */
 export class BillingService {
   private repo = new BillingRepository();
+  private settledListeners: SettledListener[] = [];
 
-  constructor(private deps: { db: Db; clock: Clock; mailer: Mailer; members: MembersService; baseUrl: string }) {}
+  constructor(private deps: { db: Db; clock: Clock; mailer: Mailer; jobs: Jobs; members: MembersService; baseUrl: string }) {}
+
+  /** Another module asks to hear of every settled invoice (wired in app.tsx; see INVOICE_SETTLED_JOB). */
+  onSettled(listener: SettledListener): void {
+    this.settledListeners.push(listener);
+  }
+
+  /** The job's handler: tells every listener, in the order they registered. */
+  async dispatchSettled(event: InvoiceSettled): Promise<void> {
+    for (const listener of this.settledListeners) await listener(event);
+  }
+
+  /** After commit, other modules hear that this invoice is paid. */
+  private async queueSettled(tx: Executor, invoice: Invoice, paid: { paidOn: string; method: string }): Promise<void> {
+    const event: InvoiceSettled = {
+      invoiceId: invoice.id, controlNo: invoice.control_no, memberId: invoice.member_id, feeType: invoice.fee_type, businessKey: invoice.business_key,
+      fiscalYear: invoice.fiscal_year, amount: invoice.amount, paidOn: paid.paidOn, method: paid.method,
+    };
+    await this.deps.jobs.send(INVOICE_SETTLED_JOB, event, tx);
+  }
 
   feeTypes(): Promise<FeeType[]> {
     return this.repo.feeTypes(this.deps.db);
@@ -141,6 +181,7 @@ export class BillingService {
       if (!invoice) throw notFound('invoice');
       await this.move(tx, actor, invoice, 'mark_paid', { paid_on: input.paidOn, paid_method: input.method, paid_reference: input.reference }, input.reason);
       if (opts.notify !== false) await this.queuePaidMail(tx, invoice, locale);
+      await this.queueSettled(tx, invoice, { paidOn: input.paidOn, method: input.method });
     });
   }
 
@@ -192,6 +233,7 @@ export class BillingService {
     if (!nextInvoiceStatus(invoice.status, 'settle')) return false;
     await this.move(tx, actor, invoice, 'settle', { paid_on: input.paidOn, paid_method: input.method, paid_reference: input.reference }, input.reference);
     await this.queuePaidMail(tx, invoice, locale);
+    await this.queueSettled(tx, invoice, { paidOn: input.paidOn, method: input.method });
     return true;
   }
 
