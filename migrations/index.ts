@@ -8,6 +8,7 @@ import * as m0006 from './0006_billing';
 import * as m0007 from './0007_receipts';
 import * as m0008 from './0008_payment_slips';
 import * as m0009 from './0009_payment_attempts';
+import * as m0010 from './0010_overpayments';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_receipts': m0007,
   '0008_payment_slips': m0008,
   '0009_payment_attempts': m0009,
+  '0010_overpayments': m0010,
 };

@@ -31,6 +31,7 @@ import { receiptRoutes } from './modules/billing/receipt-routes';
 import { ReceiptsService } from './modules/billing/receipts';
 import { billingRoutes } from './modules/billing/routes';
 import { slipRoutes } from './modules/billing/slip-routes';
+import { OverpaymentsService } from './modules/billing/overpayments';
 import { BillingService, INVOICE_SETTLED_JOB, type InvoiceSettled } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
 import { paymentRoutes } from './modules/payments/routes';
@@ -79,6 +80,8 @@ export interface Services {
   checkin: CheckinService;
   cycles: CyclesService;
   billing: BillingService;
+  /** 過入金: money no invoice could take, until refunded. */
+  overpayments: OverpaymentsService;
   receipts: ReceiptsService;
   payments: PaymentsService;
   /** The built-in sandbox gateway (null in production). */
@@ -109,14 +112,15 @@ export function createServices(deps: AppDeps): Services {
   const cycles = new CyclesService({ db, clock });
   const billing = new BillingService({ db, clock, mailer, jobs, members, baseUrl: config.baseUrl });
   const sandbox = config.sandboxGateway ? new SandboxGateway({ secret: config.sandboxGateway.secret, clock }) : null;
-  const payments = new PaymentsService({ db, clock, billing, gateway: sandbox });
+  const overpayments = new OverpaymentsService({ db, clock });
+  const payments = new PaymentsService({ db, clock, billing, overpayments, gateway: sandbox });
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
   const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, billing, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
+  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */

@@ -232,6 +232,12 @@ describe('notifications and the return URL', () => {
       expect((await postNotice(body, sandbox().sign(body).headers)).statusCode).toBe(200);
       expect((await attemptsOf(invoice.id)).map((a) => [a.method, a.status, a.overpayment])).toEqual([['konbini', 'settled', true], ['card', 'settled', false]]);
       expect((await t.services.payments.overpayments()).map((a) => a.id)).toContain(konbini.id);
+      const queued = (await t.services.overpayments.list()).filter((o) => o.invoice_id === invoice.id);
+      expect(queued).toEqual([expect.objectContaining({ source: 'gateway', amount: 30000, method: 'konbini', status: 'open', member_id: m.id })]);
+      // The same settlement delivered again is still one overpayment.
+      const again = JSON.stringify({ eventId: 'late-konbini-2', ref: konbini.gateway_ref, type: 'settled' });
+      expect((await postNotice(again, sandbox().sign(again).headers)).statusCode).toBe(200);
+      expect((await t.services.overpayments.list()).filter((o) => o.invoice_id === invoice.id)).toHaveLength(1);
     } finally {
       t.clock.advance(-10 * 86_400_000);
     }

@@ -4,6 +4,7 @@ import type { Db, Executor } from '../../platform/db/database';
 import type { OnlineMethod, PaymentAttempt, PaymentInstructions } from '../../platform/db/schema';
 import { badRequest, notFound, RuleViolation } from '../../platform/errors';
 import { addBusinessDays, dateOnly, tokyoDate } from '../../platform/japanese';
+import type { OverpaymentsService } from '../billing/overpayments';
 import type { BillingService, InvoiceView } from '../billing/service';
 import { BadNotification, type Gateway, type GatewayEvent } from './gateway';
 import { PaymentsRepository } from './repository';
@@ -35,7 +36,7 @@ export interface PaymentState {
 export class PaymentsService {
   private repo = new PaymentsRepository();
 
-  constructor(private deps: { db: Db; clock: Clock; billing: BillingService; gateway: Gateway | null }) {}
+  constructor(private deps: { db: Db; clock: Clock; billing: BillingService; overpayments: OverpaymentsService; gateway: Gateway | null }) {}
 
   get gateway(): Gateway | null {
     return this.deps.gateway;
@@ -219,6 +220,10 @@ export class PaymentsService {
       const settled = await this.deps.billing.settle(systemActor, invoice, { paidOn: tokyoDate(now), method: attempt.method, reference: attempt.gateway_ref ?? attempt.idempotency_key }, tx);
       if (!settled) {
         await this.repo.update(tx, attempt.id, { overpayment: true, updated_at: now });
+        await this.deps.overpayments.record(tx, systemActor, {
+          invoiceId: invoice.id, memberId: invoice.member_id, source: 'gateway', sourceRef: `${attempt.gateway}:${attempt.gateway_ref ?? attempt.idempotency_key}`,
+          amount: attempt.amount, receivedOn: tokyoDate(now), method: attempt.method, reference: attempt.gateway_ref ?? attempt.idempotency_key,
+        });
         await audit(tx, systemActor, { ...auditBase, action: 'payment.overpayment', after: { status: to, invoiceStatus: invoice.status, amount: attempt.amount }, detail: { eventId: info.eventId } });
         return;
       }

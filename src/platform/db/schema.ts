@@ -422,6 +422,27 @@ export interface PaymentNotificationsTable {
   applied_at: TimestampNullable;
 }
 
+export type OverpaymentStatus = 'open' | 'refunded' | 'resolved';
+
+export interface OverpaymentsTable {
+  id: Generated<number>;
+  invoice_id: number | null;
+  member_id: number | null;
+  source: 'gateway' | 'import';
+  source_ref: string;
+  amount: number;
+  received_on: DateColumn;
+  method: string;
+  reference: Generated<string>;
+  status: ColumnType<OverpaymentStatus, OverpaymentStatus | undefined>;
+  resolved_on: DateColumn | null;
+  resolution_reference: Generated<string>;
+  resolution_note: Generated<string>;
+  resolved_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -453,6 +474,7 @@ export interface Database {
   receipts: ReceiptsTable;
   payment_attempts: PaymentAttemptsTable;
   payment_notifications: PaymentNotificationsTable;
+  overpayments: OverpaymentsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -474,3 +496,4 @@ export type Invoice = Selectable<InvoicesTable>;
 export type InvoiceEvent = Selectable<InvoiceEventsTable>;
 export type Receipt = Selectable<ReceiptsTable>;
 export type PaymentAttempt = Selectable<PaymentAttemptsTable>;
+export type Overpayment = Selectable<OverpaymentsTable>;
