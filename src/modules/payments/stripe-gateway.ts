@@ -127,7 +127,8 @@ export class StripeGateway implements Gateway {
     try {
       event = this.stripe.webhooks.constructEvent(rawBody, signature, this.opts.webhookSecret, TOLERANCE_SECONDS, undefined, this.opts.clock.now().getTime());
     } catch (err) {
-      throw new BadNotification(err instanceof Error ? err.message : 'bad signature');
+      // A fixed reason (it is logged): never the SDK's text, which may quote the header or the payload.
+      throw new BadNotification(err instanceof Error && /tolerance/i.test(err.message) ? 'stale timestamp' : 'bad signature');
     }
     if (!event.type.startsWith('checkout.session.')) return null;
     const session = event.data.object as Stripe.Checkout.Session;
