@@ -47,7 +47,9 @@ export function paymentRoutes(app: FastifyInstance, deps: { web: Web; billing: B
     const live = state.live;
     const gateway = payments.gateway;
     if (!live || !live.gateway_ref || !gateway?.hostedPageUrl || (live.status !== 'at_gateway' && live.status !== 'created')) return reply.redirect(`/billing/${view.invoice.control_no}`, 303);
-    const url = await gateway.hostedPageUrl(live.gateway_ref);
+    // No page any more (paid or expired there, its notice not yet here): the return page says where things stand.
+    const url = await gateway.hostedPageUrl(live.gateway_ref).catch(() => null);
+    if (!url) return reply.redirect(`/billing/${view.invoice.control_no}/return`, 303);
     return web.render(reply, <GatewayPage ctx={web.context(req, reply)} view={view} gateway={gateway.name as 'stripe' | 'komoju'} url={url} />);
   });
 

@@ -71,6 +71,9 @@ describe('Stripe: card through Checkout', () => {
     expect((await c.get(`/billing/${no}/pay`)).headers.location).toBe(`/billing/${no}/pay/gateway`);
 
     const paid = fake.payByCard(ref);
+    // Paid at Stripe, its webhook not here yet: the hosted page is gone, so the member is sent to the return page.
+    expect((await c.get(`/billing/${no}/pay/gateway`)).headers.location).toBe(`/billing/${no}/return`);
+    expect(textOf((await c.get(`/billing/${no}/return`)).body)).not.toContain('お支払いが確定しました');
     expect((await deliver(paid)).statusCode).toBe(200);
     expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', paid_method: 'card', paid_reference: ref });
     expect(textOf((await c.get(`/billing/${no}/return`)).body)).toContain('お支払いが確定しました');
