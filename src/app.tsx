@@ -34,6 +34,7 @@ import { slipRoutes } from './modules/billing/slip-routes';
 import { OverpaymentsService } from './modules/billing/overpayments';
 import { BillingService, INVOICE_SETTLED_JOB, type InvoiceSettled } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
+import { createGateway } from './modules/payments/gateways';
 import { paymentRoutes } from './modules/payments/routes';
 import { SandboxGateway } from './modules/payments/sandbox-gateway';
 import { sandboxGatewayRoutes } from './modules/payments/sandbox-routes';
@@ -113,7 +114,7 @@ export function createServices(deps: AppDeps): Services {
   const billing = new BillingService({ db, clock, mailer, jobs, members, baseUrl: config.baseUrl });
   const sandbox = config.sandboxGateway ? new SandboxGateway({ secret: config.sandboxGateway.secret, clock }) : null;
   const overpayments = new OverpaymentsService({ db, clock });
-  const payments = new PaymentsService({ db, clock, billing, overpayments, gateway: sandbox });
+  const payments = new PaymentsService({ db, clock, billing, overpayments, gateway: createGateway(config, clock, sandbox) });
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
   const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });

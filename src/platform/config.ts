@@ -32,10 +32,26 @@ const schema = z
     RECEIPT_ISSUER_ADDRESS: z.string().optional(),
     // The built-in sandbox payment gateway (never in production): the HMAC secret of its notifications.
     SANDBOX_GATEWAY_SECRET: z.string().min(16).optional(),
+    // Online payment (decisions/0012): which gateway, and its keys. Default sandbox outside production, none in it.
+    PAYMENT_GATEWAY: z.enum(['sandbox', 'stripe', 'komoju', 'none']).optional(),
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    STRIPE_API_BASE: z.string().url().optional(),
+    KOMOJU_SECRET_KEY: z.string().min(1).optional(),
+    KOMOJU_WEBHOOK_SECRET: z.string().min(1).optional(),
+    KOMOJU_API_BASE: z.string().url().default('https://komoju.com'),
     RECEIPT_REGISTRATION_NUMBER: z.union([z.literal(''), z.string().regex(/^T\d{13}$/, 'must be T followed by 13 digits')]).optional(),
   })
   .superRefine((env, ctx) => {
+    const gateway = env.PAYMENT_GATEWAY;
+    const together = { stripe: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], komoju: ['KOMOJU_SECRET_KEY', 'KOMOJU_WEBHOOK_SECRET'] } as const;
+    if (gateway === 'stripe' || gateway === 'komoju') {
+      for (const key of together[gateway]) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `is required when PAYMENT_GATEWAY=${gateway}` });
+      }
+    }
     if (env.NODE_ENV !== 'production') return;
+    if (gateway === 'sandbox') ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY'], message: 'sandbox is refused in production (stripe, komoju or none)' });
     const required = ['DATABASE_URL', 'SESSION_SECRET', 'BASE_URL', 'SMTP_HOST', 'MAIL_FROM'] as const;
     for (const key of required) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
@@ -61,9 +77,15 @@ export interface Config {
   demoLoginsAllowed: boolean;
   /** Who issues 領収書: printed on every receipt. The registration number only when set (demo value outside production). */
   receipt: { issuerName: string; issuerAddress?: string; registrationNumber?: string };
-  /** The sandbox payment gateway (development and tests only; null in production). */
+  /** The sandbox payment gateway (development and tests only, when it is the gateway; null in production). */
   sandboxGateway: { secret: string } | null;
+  /** The real payment gateway, when one is configured (PAYMENT_GATEWAY); null for the sandbox or none. */
+  paymentGateway: PaymentGatewayConfig | null;
 }
+
+export type PaymentGatewayConfig =
+  | { kind: 'stripe'; secretKey: string; webhookSecret: string; apiBase?: string }
+  | { kind: 'komoju'; secretKey: string; webhookSecret: string; apiBase: string };
 
 const DEMO_RECEIPT_ADDRESS = '東京都千代田区丸の内1-8-1 丸の内トラストタワーN館9F';
 const DEMO_REGISTRATION_NUMBER = 'T1234567890123';
@@ -96,7 +118,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     authRateLimit: e.AUTH_RATE_LIMIT,
     demoLoginsAllowed: !isProduction,
-    sandboxGateway: isProduction ? null : { secret: e.SANDBOX_GATEWAY_SECRET ?? 'dev-only-sandbox-gateway-secret' },
+    sandboxGateway: isProduction || (e.PAYMENT_GATEWAY ?? 'sandbox') !== 'sandbox' ? null : { secret: e.SANDBOX_GATEWAY_SECRET ?? 'dev-only-sandbox-gateway-secret' },
+    paymentGateway: e.PAYMENT_GATEWAY === 'stripe' ? { kind: 'stripe', secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiBase: e.STRIPE_API_BASE }
+      : e.PAYMENT_GATEWAY === 'komoju' ? { kind: 'komoju', secretKey: e.KOMOJU_SECRET_KEY!, webhookSecret: e.KOMOJU_WEBHOOK_SECRET!, apiBase: e.KOMOJU_API_BASE.replace(/\/$/, '') }
+      : null,
     receipt: {
       issuerName: e.RECEIPT_ISSUER_NAME || e.SOCIETY_NAME,
       issuerAddress: e.RECEIPT_ISSUER_ADDRESS || (isProduction ? undefined : DEMO_RECEIPT_ADDRESS),

@@ -4,7 +4,7 @@ import { AppError, notFound, RuleViolation } from '../../platform/errors';
 import type { Web } from '../../platform/web';
 import type { BillingService } from '../billing/service';
 import type { PaymentsService } from './service';
-import { PayConfirmPage, ReturnPage, TokushohoPage } from './views';
+import { GatewayPage, PayConfirmPage, ReturnPage, TokushohoPage } from './views';
 
 const CONTROL_NO = /^SK-\d{1,10}$/;
 
@@ -37,6 +37,20 @@ export function paymentRoutes(app: FastifyInstance, deps: { web: Web; billing: B
     if (method !== 'card' && method !== 'konbini' && method !== 'payeasy') return confirm(req, reply, req.t('payments.methodRequired'), 400);
     const attempt = await payments.start(web.actor(req), req.member!.id, view.invoice.control_no, method as OnlineMethod);
     return reply.redirect(payments.nextUrl(attempt, view.invoice.control_no), 303);
+  });
+
+  // A gateway whose page is on its own origin (Stripe, KOMOJU): the POST above lands here and the member
+  // follows a link, because Chromium applies CSP form-action to a form's redirects (decisions/0012).
+  app.get<{ Params: { no: string } }>('/billing/:no/pay/gateway', { preHandler: requireMember }, async (req, reply) => {
+    const view = await load(req);
+    const state = await payments.stateFor(view);
+    const live = state.live;
+    const gateway = payments.gateway;
+    if (!live || !live.gateway_ref || !gateway?.hostedPageUrl || (live.status !== 'at_gateway' && live.status !== 'created')) return reply.redirect(`/billing/${view.invoice.control_no}`, 303);
+    // No page any more (paid or expired there, its notice not yet here): the return page says where things stand.
+    const url = await gateway.hostedPageUrl(live.gateway_ref).catch(() => null);
+    if (!url) return reply.redirect(`/billing/${view.invoice.control_no}/return`, 303);
+    return web.render(reply, <GatewayPage ctx={web.context(req, reply)} view={view} gateway={gateway.name as 'stripe' | 'komoju'} url={url} />);
   });
 
   // The browser's return from the gateway: shows where things stand and asks the gateway; never marks paid.

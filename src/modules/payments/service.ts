@@ -18,7 +18,7 @@ export const HOLD_BUSINESS_DAYS = 5;
 /** The card page of an abandoned card payment dies after this long. */
 const CARD_SESSION_MS = DAY;
 
-export type NotifyResult = 'applied' | 'duplicate' | 'unknown_attempt';
+export type NotifyResult = 'applied' | 'duplicate' | 'unknown_attempt' | 'ignored';
 
 export interface PaymentState {
   live?: PaymentAttempt;
@@ -125,7 +125,10 @@ export class PaymentsService {
 
   /** Where the member's browser goes for a live attempt: the gateway's page, or the invoice (numbers shown there). */
   nextUrl(attempt: PaymentAttempt, controlNo: string): string {
-    if ((attempt.status === 'at_gateway' || attempt.status === 'created') && attempt.gateway_ref && this.deps.gateway) return this.deps.gateway.redirectUrl(attempt.gateway_ref);
+    const gateway = this.deps.gateway;
+    if ((attempt.status === 'at_gateway' || attempt.status === 'created') && attempt.gateway_ref && gateway) {
+      return gateway.redirectUrl ? gateway.redirectUrl(attempt.gateway_ref) : `/billing/${controlNo}/pay/gateway`;
+    }
     return `/billing/${controlNo}`;
   }
 
@@ -164,13 +167,14 @@ export class PaymentsService {
   async notify(gatewayName: string, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<NotifyResult> {
     const gateway = this.deps.gateway;
     if (!gateway || gateway.name !== gatewayName) throw notFound('gateway');
-    let event: GatewayEvent;
+    let event: GatewayEvent | null;
     try {
-      event = gateway.verifyNotification(headers, rawBody);
+      event = await gateway.verifyNotification(headers, rawBody);
     } catch (err) {
       if (err instanceof BadNotification) throw badRequest(err.message);
       throw err;
     }
+    if (!event) return 'ignored';
     return this.deps.db.transaction().execute(async (tx) => {
       const now = this.deps.clock.now();
       const id = await this.repo.recordNotification(tx, { gateway: gateway.name, event_id: event.eventId, gateway_ref: event.ref, payload: rawBody, received_at: now });

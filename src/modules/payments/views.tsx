@@ -25,6 +25,30 @@ export function Instructions({ ctx, instructions, expiresAt }: { ctx: PageContex
   );
 }
 
+/** Stripe's konbini voucher: a payment number (and confirmation number) for each chain; the voucher page. */
+function StoreNumbers({ ctx, instructions }: { ctx: PageContext; instructions: PaymentInstructions }) {
+  const t = ctx.t;
+  const stores = instructions.stores ?? [];
+  return (
+    <>
+      {stores.length > 0 && (
+        <div class="table-wrap" role="region" aria-label={t('payments.storesCaption')} tabIndex={0}>
+          <table class="table">
+            <caption>{t('payments.storesCaption')}</caption>
+            <thead><tr><th scope="col">{t('payments.chain')}</th><th scope="col">{t('payments.paymentCode')}</th><th scope="col">{t('payments.confirmationNumber')}</th></tr></thead>
+            <tbody>
+              {stores.map((s) => (
+                <tr key={s.chain}><th scope="row">{t(`payments.chain.${s.chain}`)}</th><td class="big-number">{s.paymentCode}</td><td class="big-number">{s.confirmationNumber ?? '—'}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {instructions.instructionsUrl && <p><a href={instructions.instructionsUrl} rel="noopener noreferrer">{t('payments.instructionsLink')}</a></p>}
+    </>
+  );
+}
+
 /** 「お支払い手続きの処理中」: what is happening with the live attempt and until when. */
 export function LiveAttempt({ ctx, attempt, controlNo }: { ctx: PageContext; attempt: PaymentAttempt; controlNo: string }) {
   const t = ctx.t;
@@ -44,6 +68,7 @@ export function LiveAttempt({ ctx, attempt, controlNo }: { ctx: PageContext; att
         <>
           <p>{t('payments.awaiting', { method: t(`billing.method.${attempt.method}`), deadline: attempt.expires_at ? formatDateTime(attempt.expires_at, ctx.locale) : until })}</p>
           <Instructions ctx={ctx} instructions={attempt.instructions} expiresAt={attempt.expires_at} />
+          <StoreNumbers ctx={ctx} instructions={attempt.instructions} />
           <p>{t('payments.twiceWarning')}</p>
         </>
       ) : (
@@ -98,6 +123,22 @@ export function PayConfirmPage({ ctx, view, methods, message }: { ctx: PageConte
           <a class="button button--quiet" href={`/billing/${no}`}>{t('common.cancel')}</a>
         </div>
       </form>
+    </Layout>
+  );
+}
+
+/** The way to a gateway's page on its own origin: a link, since a form may not redirect off-site (decisions/0012). */
+export function GatewayPage({ ctx, view, gateway, url }: { ctx: PageContext; view: InvoiceView; gateway: 'stripe' | 'komoju'; url: string }) {
+  const t = ctx.t;
+  const no = view.invoice.control_no;
+  return (
+    <Layout ctx={ctx} title={t('payments.gatewayTitle')}>
+      <p><a href={`/billing/${no}`}>{t('common.back')}</a></p>
+      <h1>{t('payments.gatewayTitle')}</h1>
+      <InvoiceSummary ctx={ctx} view={view} />
+      <p>{t('payments.gatewayLead', { gateway: t(`payments.gateway.${gateway}`) })}</p>
+      <p><a class="button" href={url} rel="noreferrer">{t('payments.gatewayButton')}</a></p>
+      <p class="muted">{t('payments.gatewayAfter')}</p>
     </Layout>
   );
 }

@@ -382,7 +382,7 @@ export type OnlineMethod = 'card' | 'konbini' | 'payeasy';
 export type AttemptStatus = 'created' | 'at_gateway' | 'awaiting_payment' | 'paid_provisional' | 'settled' | 'failed' | 'expired' | 'cancelled';
 /** What the payer needs at the store or bank (konbini chain and numbers, Pay-easy numbers). */
 export interface PaymentInstructions {
-  chain?: 'lawson' | 'ministop' | 'familymart' | 'seven';
+  chain?: KonbiniChainCode;
   receiptNumber?: string;
   phone?: string;
   companyCode?: string;
@@ -391,7 +391,12 @@ export interface PaymentInstructions {
   institutionNumber?: string;
   customerNumber?: string;
   confirmationNumber?: string;
+  /** Stripe: one payment code (and confirmation number) per chain; the member chooses the store. */
+  stores?: { chain: KonbiniChainCode; paymentCode: string; confirmationNumber?: string }[];
+  /** The gateway's own page with the voucher / payment instructions. */
+  instructionsUrl?: string;
 }
+export type KonbiniChainCode = 'lawson' | 'ministop' | 'familymart' | 'seven' | 'seicomart';
 
 export interface PaymentAttemptsTable {
   id: Generated<number>;

@@ -754,4 +754,15 @@ export const en = {
   'devmail.subject': 'Subject',
   'devmail.status': 'Status',
   'devmail.sentAt': 'Created',
+  // Payment gateway adapters (Stripe, KOMOJU): per-store konbini numbers, the way to the gateway's page
+  'payments.chain.seicomart': 'Seicomart',
+  'payments.storesCaption': 'Numbers for paying at a convenience store (use the numbers of the store you pay at)',
+  'payments.paymentCode': 'Payment number',
+  'payments.instructionsLink': 'Show the payment slip and instructions (the payment provider’s page)',
+  'payments.gatewayTitle': 'Go to the payment page',
+  'payments.gatewayLead': 'You pay on the page of our payment provider ({gateway}). Use the button below to go to the payment page.',
+  'payments.gatewayButton': 'Go to the payment page',
+  'payments.gatewayAfter': 'When you have finished, you come back to the payment status page of this portal.',
+  'payments.gateway.stripe': 'Stripe',
+  'payments.gateway.komoju': 'KOMOJU',
 } satisfies Record<MessageKey, string>;

@@ -753,6 +753,17 @@ export const ja = {
   'devmail.subject': '件名',
   'devmail.status': '状態',
   'devmail.sentAt': '作成日時',
+  // Payment gateway adapters (Stripe, KOMOJU): per-store konbini numbers, the way to the gateway's page
+  'payments.chain.seicomart': 'セイコーマート',
+  'payments.storesCaption': 'コンビニ店頭でのお支払い番号（お支払いになる店舗の番号をお使いください）',
+  'payments.paymentCode': 'お支払い番号',
+  'payments.instructionsLink': '払込票・お支払い方法を表示する（決済代行会社のページ）',
+  'payments.gatewayTitle': '決済ページへ進む',
+  'payments.gatewayLead': 'お支払いは決済代行会社（{gateway}）のページで行います。下のボタンから決済ページへ進んでください。',
+  'payments.gatewayButton': '決済ページへ進む',
+  'payments.gatewayAfter': 'お支払いの手続きが終わると、この会員ポータルの「お支払い手続きの状況」ページに戻ります。',
+  'payments.gateway.stripe': 'Stripe',
+  'payments.gateway.komoju': 'KOMOJU',
 } as const;
 
 export type MessageKey = keyof typeof ja;
