@@ -31,6 +31,9 @@ import { receiptRoutes } from './modules/billing/receipt-routes';
 import { ReceiptsService } from './modules/billing/receipts';
 import { billingRoutes } from './modules/billing/routes';
 import { slipRoutes } from './modules/billing/slip-routes';
+import { InvoiceSearchService } from './modules/billing/search';
+import { staffBillingRoutes } from './modules/billing/staff-billing-routes';
+import { OverpaymentsRelated } from './modules/billing/staff-billing-views';
 import { OverpaymentsService } from './modules/billing/overpayments';
 import { BillingService, INVOICE_SETTLED_JOB, type InvoiceSettled } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
@@ -40,6 +43,7 @@ import { SandboxGateway } from './modules/payments/sandbox-gateway';
 import { sandboxGatewayRoutes } from './modules/payments/sandbox-routes';
 import { PaymentsService } from './modules/payments/service';
 import { paymentSections } from './modules/payments/views';
+import { StaffAttempts, StaffMemberAttempts } from './modules/payments/staff-views';
 import { checkinRoutes } from './modules/checkin/routes';
 import { creditRoutes } from './modules/credits/routes';
 import { CreditsService } from './modules/credits/service';
@@ -83,6 +87,8 @@ export interface Services {
   billing: BillingService;
   /** 過入金: money no invoice could take, until refunded. */
   overpayments: OverpaymentsService;
+  /** 請求の検索 (staff): filters, totals, pages, CSV batches. */
+  invoiceSearch: InvoiceSearchService;
   receipts: ReceiptsService;
   payments: PaymentsService;
   /** The built-in sandbox gateway (null in production). */
@@ -114,6 +120,7 @@ export function createServices(deps: AppDeps): Services {
   const billing = new BillingService({ db, clock, mailer, jobs, members, baseUrl: config.baseUrl });
   const sandbox = config.sandboxGateway ? new SandboxGateway({ secret: config.sandboxGateway.secret, clock }) : null;
   const overpayments = new OverpaymentsService({ db, clock });
+  const invoiceSearch = new InvoiceSearchService({ db, clock, billing });
   const payments = new PaymentsService({ db, clock, billing, overpayments, gateway: createGateway(config, clock, sandbox) });
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
@@ -121,7 +128,7 @@ export function createServices(deps: AppDeps): Services {
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
+  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -203,7 +210,9 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/credits/import', label: 'nav.staffImport' },
       { href: '/staff/credits/checkin', label: 'nav.staffCheckin' },
       { href: '/staff/catalogue', label: 'catalogue.title' },
+      { href: '/staff/billing', label: 'staffBilling.navSearch' },
       { href: '/staff/billing/slips', label: 'staff.slipsTitle' },
+      { href: '/staff/billing/overpayments', label: 'staffBilling.navOverpayments' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -306,7 +315,9 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
   billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff,
-    paymentSlots: async (ctx, view) => paymentSections(ctx, view, await services.payments.stateFor(view)) });
+    paymentSlots: async (ctx, view) => paymentSections(ctx, view, await services.payments.stateFor(view)),
+    staffPayments: async (ctx, invoiceId) => <StaffAttempts ctx={ctx} rows={await services.payments.attemptsForInvoice(invoiceId)} /> });
+  staffBillingRoutes(app, { web, billing: services.billing, search: services.invoiceSearch, overpayments: services.overpayments, members: services.members, requireStaff });
   paymentRoutes(app, { web, billing: services.billing, payments: services.payments, requireMember, seller: config.receipt.issuerName, address: config.receipt.issuerAddress });
   if (!config.isProduction && services.sandbox) sandboxGatewayRoutes(app, { web, sandbox: services.sandbox });
   slipRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
@@ -318,8 +329,9 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
   staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => {
-      const [{ transcript }, invoices] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId)]);
-      return <><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff /></>;
+      const [{ transcript }, invoices, attempts, overpaid] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId),
+        services.payments.attemptsForMember(memberId), services.overpayments.forMember(memberId)]);
+      return <><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff /><StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /></>;
     } });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 
 /** A cell that a spreadsheet would run as a formula is written as text (CSV injection). */
@@ -15,4 +16,18 @@ export function toCsv(header: string[], rows: (string | number | null | undefine
 export function attachmentHeader(filename: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/**
+ * The same CSV, streamed: the BOM and header first, then each batch of rows as it arrives (a list of
+ * 60,000 invoices is never held in memory at once).
+ */
+export function csvStream(header: string[], batches: AsyncIterable<(string | number | null | undefined)[][]>): Readable {
+  async function* chunks() {
+    yield `\uFEFF${stringify([header.map(excelSafe)], { record_delimiter: '\r\n' })}`;
+    for await (const rows of batches) {
+      if (rows.length > 0) yield stringify(rows.map((r) => r.map(excelSafe)), { record_delimiter: '\r\n' });
+    }
+  }
+  return Readable.from(chunks());
 }

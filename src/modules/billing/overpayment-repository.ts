@@ -30,6 +30,13 @@ export class OverpaymentRepository {
     return db.selectFrom('overpayments').selectAll().where('status', '=', status).orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
   }
 
+  /** The queue page: oldest first for open items, latest decision first for the others; with the invoice's 管理No. */
+  async queue(db: Executor, status: OverpaymentStatus, limit: number, offset = 0): Promise<(Overpayment & { control_no: string | null })[]> {
+    let q = db.selectFrom('overpayments as o').leftJoin('invoices as i', 'i.id', 'o.invoice_id').selectAll('o').select('i.control_no').where('o.status', '=', status);
+    q = status === 'open' ? q.orderBy('o.created_at').orderBy('o.id') : q.orderBy('o.updated_at', 'desc').orderBy('o.id', 'desc');
+    return q.limit(limit).offset(offset).execute();
+  }
+
   async forMember(db: Executor, memberId: number): Promise<Overpayment[]> {
     return db.selectFrom('overpayments').selectAll().where('member_id', '=', memberId).orderBy('id', 'desc').execute();
   }

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock';
 import type { Db, Executor } from '../../platform/db/database';
 import type { Overpayment, OverpaymentStatus } from '../../platform/db/schema';
 import { notFound, RuleViolation } from '../../platform/errors';
+import { dateOnly, tokyoDate } from '../../platform/japanese';
 import { type NewOverpayment, OverpaymentRepository } from './overpayment-repository';
 
 export type { Overpayment };
@@ -44,6 +45,23 @@ export class OverpaymentsService {
 
   list(status: OverpaymentStatus = 'open', limit = 50, offset = 0): Promise<Overpayment[]> {
     return this.repo.list(this.deps.db, status, limit, offset);
+  }
+
+  /** 過入金・返金 queue rows: the invoice's 管理No and how many days the money has waited (from its receipt). */
+  async queue(status: OverpaymentStatus, limit = 50, offset = 0): Promise<(Overpayment & { control_no: string | null; ageDays: number })[]> {
+    const rows = await this.repo.queue(this.deps.db, status, limit, offset);
+    return rows.map((r) => ({ ...r, ageDays: this.ageDays(r.received_on) }));
+  }
+
+  /** One item for its staff page, with its age. */
+  async detail(id: number): Promise<Overpayment & { ageDays: number }> {
+    const row = await this.get(id);
+    return { ...row, ageDays: this.ageDays(row.received_on) };
+  }
+
+  private ageDays(receivedOn: string): number {
+    const today = dateOnly(tokyoDate(this.deps.clock.now())).getTime();
+    return Math.max(0, Math.round((today - dateOnly(receivedOn).getTime()) / 86_400_000));
   }
 
   countOpen(): Promise<number> {

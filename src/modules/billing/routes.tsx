@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { VNode } from 'preact';
 import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
@@ -11,7 +12,7 @@ import { BillingPage, InvoicePage, type PaymentSlots, StaffInvoicePage } from '.
 
 const CONTROL_NO = /^SK-\d{1,10}$/;
 
-export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: BillingService; members: MembersService; requireMember: preHandlerHookHandler; requireStaff: preHandlerHookHandler; paymentSlots?: (ctx: PageContext, view: InvoiceView) => Promise<PaymentSlots> }) {
+export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: BillingService; members: MembersService; requireMember: preHandlerHookHandler; requireStaff: preHandlerHookHandler; paymentSlots?: (ctx: PageContext, view: InvoiceView) => Promise<PaymentSlots>; staffPayments?: (ctx: PageContext, invoiceId: number) => Promise<VNode> }) {
   const { web, billing, members, requireMember, requireStaff } = deps;
 
   app.get('/billing', { preHandler: requireMember }, async (req, reply) =>
@@ -30,7 +31,9 @@ export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: B
   const staffPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, extra: { errors?: FormErrors; values?: FormValues; status?: number } = {}) => {
     const { events, ...view } = await billing.getForStaff(idParam(req.params.id, 'invoice'));
     const member = await members.getById(view.invoice.member_id);
-    return web.render(reply, <StaffInvoicePage ctx={web.context(req, reply, 'staff')} view={view} events={events} errors={extra.errors} values={extra.values}
+    const ctx = web.context(req, reply, 'staff');
+    const payments = deps.staffPayments ? await deps.staffPayments(ctx, view.invoice.id) : undefined;
+    return web.render(reply, <StaffInvoicePage ctx={ctx} view={view} events={events} errors={extra.errors} values={extra.values} payments={payments}
       memberLink={{ href: `/staff/members/${member.member_number}`, label: `${member.member_number} ${fullName(member)}` }} />, extra.status ?? 200);
   };
 

@@ -36,6 +36,10 @@ export interface InvoiceSettled {
 /** A listener must be idempotent: the job is retried until every listener has succeeded once together. */
 export type SettledListener = (event: InvoiceSettled) => Promise<void>;
 
+/** 期限切れ: unpaid (or being paid) past its due date. Shown, never stored; the staff search filters by the same rule. */
+export const isOverdue = (invoice: Pick<Invoice, 'status' | 'due_on'>, today: string): boolean =>
+  (invoice.status === 'unpaid' || invoice.status === 'processing') && invoice.due_on < today;
+
 export interface InvoiceView {
   invoice: Invoice;
   feeType: FeeType;
@@ -85,7 +89,7 @@ export class BillingService {
   private view(invoice: Invoice, fees: FeeType[]): InvoiceView {
     const today = tokyoDate(this.deps.clock.now());
     const feeType = fees.find((f) => f.code === invoice.fee_type)!;
-    return { invoice, feeType, overdue: (invoice.status === 'unpaid' || invoice.status === 'processing') && invoice.due_on < today };
+    return { invoice, feeType, overdue: isOverdue(invoice, today) };
   }
 
   /**

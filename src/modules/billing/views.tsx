@@ -7,7 +7,7 @@ import { Layout } from '../../platform/views/layout';
 import type { InvoiceView } from './service';
 
 export const dueText = (ctx: PageContext, value: string) => (ctx.locale === 'ja' ? formatDateJa(dateOnly(value)) : formatDateEn(dateOnly(value)));
-const feeName = (ctx: PageContext, v: InvoiceView) => (ctx.locale === 'en' ? v.feeType.name_en : v.feeType.name_ja);
+export const feeName = (ctx: PageContext, v: InvoiceView) => (ctx.locale === 'en' ? v.feeType.name_en : v.feeType.name_ja);
 
 export function InvoiceStatus({ ctx, view }: { ctx: PageContext; view: InvoiceView }) {
   const t = ctx.t;
@@ -158,8 +158,10 @@ export function InvoicesRelated({ ctx, views, staff = false }: { ctx: PageContex
 
 const paidLabels = { method: 'staff.paidMethod', paidOn: 'staff.paidOn', reference: 'staff.paidReference', reason: 'staff.paidReason' } as const;
 
-export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values }: {
+export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values, payments }: {
   ctx: PageContext; view: InvoiceView; events: InvoiceEvent[]; memberLink: { href: string; label: string }; errors?: FormErrors; values?: FormValues;
+  /** The payment attempts and their notifications (the payments module's part, passed in by app.tsx). */
+  payments?: VNode;
 }) {
   const t = ctx.t;
   const open = view.invoice.status === 'unpaid' || view.invoice.status === 'processing';
@@ -169,6 +171,7 @@ export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values
       <h1>{`${t('staff.invoiceTitle')} ${view.invoice.control_no}`}</h1>
       <InvoiceSummary ctx={ctx} view={view} />
       <ReceiptLink ctx={ctx} view={view} href={`/staff/invoices/${view.invoice.id}/receipt.pdf`} />
+      {payments}
       <section class="card" aria-labelledby="hist-h"><h2 id="hist-h">{t('billing.history')}</h2><History ctx={ctx} events={events} /></section>
       {open && (
         <div class="decision">

@@ -1,5 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database';
-import type { AttemptStatus, OnlineMethod, PaymentAttempt, PaymentInstructions } from '../../platform/db/schema';
+import type { AttemptStatus, OnlineMethod, PaymentAttempt, PaymentInstructions, PaymentNotificationsTable } from '../../platform/db/schema';
 import { LIVE_STATUSES } from './transitions';
 
 export class PaymentsRepository {
@@ -50,4 +51,25 @@ export class PaymentsRepository {
   async overpayments(db: Executor): Promise<PaymentAttempt[]> {
     return db.selectFrom('payment_attempts').selectAll().where('overpayment', '=', true).orderBy('id').execute();
   }
+
+  /** Attempts on these invoices, latest first (staff pages). */
+  async forInvoices(db: Executor, invoiceIds: number[]): Promise<PaymentAttempt[]> {
+    if (invoiceIds.length === 0) return [];
+    return db.selectFrom('payment_attempts').selectAll().where('invoice_id', 'in', invoiceIds).orderBy('id', 'desc').execute();
+  }
+
+  /** Notifications applied to these attempts, and those stored for their gateway reference but never matched. */
+  async notificationsFor(db: Executor, attempts: Pick<PaymentAttempt, 'id' | 'gateway' | 'gateway_ref'>[]): Promise<PaymentNotification[]> {
+    if (attempts.length === 0) return [];
+    const refs = attempts.filter((a) => a.gateway_ref !== null);
+    return db.selectFrom('payment_notifications').select(['id', 'gateway', 'event_id', 'attempt_id', 'gateway_ref', 'received_at', 'applied_at'])
+      .where((eb) => eb.or([
+        eb('attempt_id', 'in', attempts.map((a) => a.id)),
+        ...refs.map((a) => eb.and([eb('gateway', '=', a.gateway), eb('gateway_ref', '=', a.gateway_ref), eb('attempt_id', 'is', null)])),
+      ]))
+      .orderBy('received_at').orderBy('id').execute();
+  }
 }
+
+/** A notification as staff see it (the raw payload stays in the database). */
+export type PaymentNotification = Omit<Selectable<PaymentNotificationsTable>, 'payload'>;

@@ -242,4 +242,29 @@ export class PaymentsService {
   overpayments(): Promise<PaymentAttempt[]> {
     return this.repo.overpayments(this.deps.db);
   }
+
+  // ── Staff reads (the staff invoice and member pages) ─────────────────────────────────────────────
+
+  /** Every attempt on an invoice, latest first, with the notifications received for it. */
+  async attemptsForInvoice(invoiceId: number): Promise<StaffAttempt[]> {
+    const attempts = await this.repo.forInvoices(this.deps.db, [invoiceId]);
+    const notifications = await this.repo.notificationsFor(this.deps.db, attempts);
+    return attempts.map((attempt) => ({
+      attempt,
+      notifications: notifications.filter((n) => n.attempt_id === attempt.id || (n.attempt_id === null && n.gateway === attempt.gateway && n.gateway_ref !== null && n.gateway_ref === attempt.gateway_ref)),
+    }));
+  }
+
+  /** A member's attempts on all their invoices, latest first, each with its invoice's 管理No. */
+  async attemptsForMember(memberId: number): Promise<{ attempt: PaymentAttempt; invoiceId: number; controlNo: string }[]> {
+    const invoices = await this.deps.billing.listForMember(memberId);
+    const controlNos = new Map(invoices.map((v) => [v.invoice.id, v.invoice.control_no]));
+    const attempts = await this.repo.forInvoices(this.deps.db, [...controlNos.keys()]);
+    return attempts.map((attempt) => ({ attempt, invoiceId: attempt.invoice_id, controlNo: controlNos.get(attempt.invoice_id)! }));
+  }
+}
+
+export interface StaffAttempt {
+  attempt: PaymentAttempt;
+  notifications: Awaited<ReturnType<PaymentsRepository['notificationsFor']>>;
 }
