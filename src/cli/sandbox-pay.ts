@@ -26,21 +26,28 @@ if (!url) {
   process.exit(1);
 }
 const { db } = createDb(url, 2);
+let exitCode = 0;
 try {
-  const result = await sandboxPay(number, { db, secret: config.sandboxGateway.secret, clock: systemClock, baseUrl: config.baseUrl });
+  const result = await sandboxPay(number, { db, secret: config.sandboxGateway.secret, clock: systemClock, baseUrl: config.baseUrl }).catch((err: NodeJS.ErrnoException) => {
+    // A port file left by an instance that was killed: its database is gone.
+    if (err.code === 'ECONNREFUSED') return { ok: false as const, reason: 'no_database' as const, statuses: [] };
+    throw err;
+  });
   if (result.ok) {
     console.log(`Paid sandbox payment ${result.ref}: the 速報 and the 確報 were delivered to ${config.baseUrl}.`);
   } else {
     const why = {
       not_local: `BASE_URL ${config.baseUrl} is not on this machine; sandbox:pay only talks to a local portal.`,
+      no_database: `The database of the portal in DATA_DIR ${config.dataDir} does not answer. Is the portal (npm start) still running?`,
       unreachable: `The portal at ${config.baseUrl} does not answer. Start it (npm start) or set BASE_URL to where it runs.`,
       not_found: `No waiting sandbox payment has the number ${number}.`,
       not_waiting: `The payment with the number ${number} is no longer waiting for payment.`,
       refused: `The portal refused the notifications (HTTP ${result.statuses?.join(', ')}; 0 = no answer). Is SANDBOX_GATEWAY_SECRET the same as the portal's?`,
     }[result.reason];
     console.error(why);
-    process.exitCode = 1;
+    exitCode = 1;
   }
 } finally {
   await db.destroy();
 }
+process.exit(exitCode);
