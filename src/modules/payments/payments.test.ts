@@ -312,6 +312,24 @@ describe('the store withdraws its 速報', () => {
     expect((await invoiceRow(invoice.id)).status).toBe('paid');
   });
 
+  it('reconciliation finds a withdrawal whose notice was lost: the invoice is not stuck in 確認中', async () => {
+    const { m, invoice, no } = await renewalInvoice();
+    const a = await t.services.payments.start({ type: 'member', id: m.id }, m.id, no, 'konbini');
+    await sandbox().issueNumbers(a.gateway_ref!, 'lawson');
+    await sandbox().act(a.gateway_ref!, 'provisional');
+    sandbox().autoDeliver = false;
+    try {
+      await sandbox().act(a.gateway_ref!, 'cancel_provisional');
+      sandbox().outbox.splice(0);
+    } finally {
+      sandbox().autoDeliver = true;
+    }
+    expect((await attemptsOf(invoice.id))[0]!.status).toBe('paid_provisional');
+    await t.services.payments.reconcile();
+    expect((await attemptsOf(invoice.id))[0]).toMatchObject({ status: 'awaiting_payment', provisional_cancelled_at: expect.any(Date) });
+    expect((await invoiceRow(invoice.id)).status).toBe('processing');
+  });
+
   it('expires the attempt when the numbers are past their deadline: the invoice is 未納 again', async () => {
     const { m, invoice, no } = await renewalInvoice();
     const a = await t.services.payments.start({ type: 'member', id: m.id }, m.id, no, 'konbini');

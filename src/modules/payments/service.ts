@@ -12,7 +12,7 @@ import { fullName, type MembersService } from '../members/service';
 import { BadNotification, type Gateway, type GatewayEvent } from './gateway';
 import { formatDeadline, instructionLines } from './instructions';
 import { PaymentsRepository } from './repository';
-import { type AttemptAction, isLive, nextAttemptStatus } from './transitions';
+import { type AttemptAction, isLive, LIVE_STATUSES, nextAttemptStatus } from './transitions';
 
 const DAY = 86_400_000;
 /** Konbini / Pay-easy numbers are valid until 23:59 JST this many days ahead (demo 7). */
@@ -154,6 +154,9 @@ export class PaymentsService {
         await this.applyTo(attempt.id, q.state === 'failed' ? 'fail' : q.state === 'expired' ? 'expire' : 'cancel', {});
       } else if (q.state === 'awaiting_payment' && attempt.status === 'at_gateway') {
         await this.applyTo(attempt.id, 'issue_numbers', { instructions: q.instructions, expiresAt: q.expiresAt });
+      } else if (q.state === 'awaiting_payment' && attempt.status === 'paid_provisional') {
+        // The store withdrew its 速報 and that notice was lost: waiting again, or expired past the deadline.
+        await this.applyTo(attempt.id, 'provisional_cancelled', {});
       }
     }
     let current = await this.repo.byId(this.deps.db, attempt.id);
@@ -167,7 +170,7 @@ export class PaymentsService {
 
   /** The reconciliation job: asks the gateway about every live attempt, so a lost notice ends no hold wrongly. */
   async reconcile(): Promise<number> {
-    const live = await this.deps.db.selectFrom('payment_attempts').selectAll().where('status', 'in', ['created', 'at_gateway', 'awaiting_payment']).limit(1000).execute();
+    const live = await this.deps.db.selectFrom('payment_attempts').selectAll().where('status', 'in', [...LIVE_STATUSES]).limit(1000).execute();
     for (const a of live) await this.refresh(a);
     return live.length;
   }
