@@ -118,10 +118,10 @@ export function createServices(deps: AppDeps): Services {
   const checkin = new CheckinService({ db, clock });
   const cycles = new CyclesService({ db, clock });
   const billing = new BillingService({ db, clock, mailer, jobs, members, baseUrl: config.baseUrl });
-  const sandbox = config.sandboxGateway ? new SandboxGateway({ secret: config.sandboxGateway.secret, clock }) : null;
+  const sandbox = config.sandboxGateway ? new SandboxGateway({ db, secret: config.sandboxGateway.secret, clock }) : null;
   const overpayments = new OverpaymentsService({ db, clock });
   const invoiceSearch = new InvoiceSearchService({ db, clock, billing });
-  const payments = new PaymentsService({ db, clock, billing, overpayments, gateway: createGateway(config, clock, sandbox) });
+  const payments = new PaymentsService({ db, clock, billing, overpayments, members, mailer, baseUrl: config.baseUrl, gateway: createGateway(config, clock, sandbox) });
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
   const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });

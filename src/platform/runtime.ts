@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config';
 import { createDb, type Db } from './db/database';
-import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded';
+import { type EmbeddedServer, embeddedUrl, startEmbeddedPostgres } from './db/embedded';
 import { migrateToLatest } from './db/migrate';
 
 export interface Database {
@@ -23,6 +23,8 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
     fs.mkdirSync(config.dataDir, { recursive: true });
     embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'));
     connectionString = embedded.connectionString();
+    // For development tools that act on the running instance's data (npm run sandbox:pay).
+    fs.writeFileSync(portFile(config), String(embedded.port));
   }
   const { db } = createDb(connectionString, 20);
   try {
@@ -38,7 +40,22 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
     embedded,
     async close() {
       await db.destroy();
+      if (embedded) fs.rmSync(portFile(config), { force: true });
       await embedded?.stop();
     },
   };
+}
+
+const portFile = (config: Config) => path.join(config.dataDir, 'postgres.port');
+
+/**
+ * The database of the instance already running on this configuration, for a second process (a
+ * development CLI): DATABASE_URL, or the embedded server whose port `npm start` wrote to
+ * DATA_DIR/postgres.port. Null when no instance is running there.
+ */
+export function runningDatabaseUrl(config: Config): string | null {
+  if (config.databaseUrl) return config.databaseUrl;
+  if (!fs.existsSync(path.join(config.dataDir, 'postgres', 'postmaster.pid')) || !fs.existsSync(portFile(config))) return null;
+  const port = Number(fs.readFileSync(portFile(config), 'utf8').trim());
+  return Number.isInteger(port) && port > 0 ? embeddedUrl(port) : null;
 }

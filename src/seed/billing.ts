@@ -9,6 +9,14 @@ export const FEE_TYPES: FeeType[] = [
 ];
 
 /**
+ * The demo 専門医更新料 is due at the end of January after the current 年度's autumn (i.e. 1月31日 of
+ * fiscal year + 1). Issue 6 will take the due date from the renewal cycle instead.
+ */
+export const DEMO_RENEWAL_DUE_MONTH_DAY = '01-31';
+/** Members with an unpaid demo 専門医更新料 (business key `renewal_fee:demo:<member number>`), for trying online payment. */
+export const DEMO_RENEWAL_FEE_MEMBERS = ['100021', '100022', '100023'];
+
+/**
  * 年会費 for the demo society over the last five fiscal years: most paid, a few members with unpaid
  * years (100002 two, 100003 this year's), one on 口座振替 (100004). Idempotent.
  */
@@ -31,5 +39,9 @@ export async function seedBilling(services: Services, now = new Date()): Promise
       const paidOn = year === fy ? tokyoDate(now) : `${year}-05-20`;
       if (invoice) await services.billing.markPaid(system, invoice.invoice.id, { method: 'slip', paidOn, reference: `DEMO-${year}`, reason: 'デモデータ' }, 'ja', { notify: false });
     }
+  }
+  // 専門医更新料 to pay online (card / konbini / Pay-easy) or by slip. The business key makes this idempotent.
+  for (const m of members.filter((x) => DEMO_RENEWAL_FEE_MEMBERS.includes(x.member_number))) {
+    await services.billing.createInvoice(system, { memberId: m.id, feeType: 'renewal_fee', businessKey: `renewal_fee:demo:${m.member_number}`, dueOn: `${fy + 1}-${DEMO_RENEWAL_DUE_MONTH_DAY}` });
   }
 }

@@ -85,7 +85,8 @@ describe('secretariat', () => {
     expect((await c.post(`/staff/invoices/${invoice.id}/paid`, { method: 'transfer', paidOn: '２０２６/１１/２０', reference: 'MUFG-123', reason: '振込を確認' })).statusCode).toBe(303);
     const row = await t.db.selectFrom('invoices').selectAll().where('id', '=', invoice.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'paid', paid_on: '2026-11-20', paid_method: 'transfer', paid_reference: 'MUFG-123' });
-    await t.mail.waitFor(m.email, '入金を確認しました');
+    // The 年会費's own subject (the 専門医更新料's is 「更新料振り込み完了」: payments.test.ts).
+    await t.mail.waitFor(m.email, '年会費の入金を確認しました');
     const audit = await t.db.selectFrom('audit_log').select(['action', 'actor_type']).where('subject_id', '=', invoice.control_no).execute();
     expect(audit).toContainEqual({ action: 'invoice.mark_paid', actor_type: 'staff' });
     // A paid invoice never changes again.

@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock';
 import type { Db, Executor } from '../../platform/db/database';
 import type { FeeType, Invoice, InvoiceEvent, InvoiceStatus } from '../../platform/db/schema';
 import { notFound, RuleViolation } from '../../platform/errors';
-import type { Locale } from '../../platform/i18n';
+import type { Locale, MessageKey } from '../../platform/i18n';
 import { fiscalYearOf, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Jobs } from '../../platform/jobs';
 import type { Mailer } from '../../platform/mail/mailer';
@@ -16,6 +16,9 @@ export const ANNUAL_FEE = 'annual_fee';
 export const RENEWAL_FEE = 'renewal_fee';
 
 export type { FeeType, Invoice };
+
+/** The 入金確認 mail's subject per fee type (others: the general one). */
+const PAID_SUBJECTS: Partial<Record<string, MessageKey>> = { [RENEWAL_FEE]: 'mail.renewalPaidSubject', [ANNUAL_FEE]: 'mail.annualPaidSubject' };
 
 /** Queued in the transaction that makes an invoice 入金済 (gateway settlement or the secretariat); runs after commit. */
 export const INVOICE_SETTLED_JOB = 'billing.invoice-settled';
@@ -189,13 +192,13 @@ export class BillingService {
     });
   }
 
-  /** 入金確認 mail, the same whether the secretariat or a gateway confirmed the money. */
+  /** 入金確認 mail, the same whether the secretariat or a gateway confirmed the money; its subject names the fee (更新料振り込み完了). */
   private async queuePaidMail(tx: Executor, invoice: Invoice, locale: Locale): Promise<void> {
     const member = await this.deps.members.getById(invoice.member_id);
     const fee = (await this.repo.feeType(tx, invoice.fee_type))!;
     await this.deps.mailer.queue(tx, {
       to: member.email, locale, memberId: member.id,
-      template: { subject: 'mail.paidSubject', body: 'mail.paidBody' },
+      template: { subject: PAID_SUBJECTS[invoice.fee_type] ?? 'mail.paidSubject', body: 'mail.paidBody' },
       params: { name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(invoice.amount), controlNo: invoice.control_no, link: `${this.deps.baseUrl}/billing/${invoice.control_no}` },
     });
   }

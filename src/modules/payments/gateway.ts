@@ -7,7 +7,8 @@ export interface GatewayEvent {
   /** Unique per gateway: a notification repeated carries the same id. */
   eventId: string;
   ref: string;
-  type: Exclude<GatewayState, 'open' | 'unknown'>;
+  /** `provisional_cancelled`: the store withdrew its 速報 (the numbers stay valid until their deadline). */
+  type: Exclude<GatewayState, 'open' | 'unknown'> | 'provisional_cancelled';
   instructions?: PaymentInstructions;
   expiresAt?: string;
 }

@@ -1,3 +1,4 @@
+import { createDb } from '../../platform/db/database';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../platform/clock';
 import { ConfigError, loadConfig } from '../../platform/config';
@@ -35,7 +36,8 @@ describe('PAYMENT_GATEWAY', () => {
     const komoju = loadConfig({ ...production, PAYMENT_GATEWAY: 'komoju', KOMOJU_SECRET_KEY: 'sk_live_1', KOMOJU_WEBHOOK_SECRET: 'w' });
     expect(komoju.paymentGateway).toMatchObject({ kind: 'komoju', apiBase: 'https://komoju.com' });
     expect(createGateway(komoju, clock, null)).toMatchObject({ name: 'komoju', methods: ['card', 'konbini', 'payeasy'] });
-    const sandbox = new SandboxGateway({ secret: 'x'.repeat(16), clock });
+    // The sandbox keeps its payments in the database; building it opens no connection.
+    const sandbox = new SandboxGateway({ db: createDb('postgres://unused@127.0.0.1:1/none').db, secret: 'x'.repeat(16), clock });
     expect(createGateway(loadConfig({ NODE_ENV: 'test' }), clock, sandbox)).toBe(sandbox);
     expect(createGateway(loadConfig({ ...production, PAYMENT_GATEWAY: 'none' }), clock, null)).toBeNull();
   });

@@ -33,7 +33,7 @@ export class PaymentsRepository {
     return db.insertInto('payment_attempts').values(row).returningAll().executeTakeFirstOrThrow();
   }
 
-  async update(db: Executor, id: number, changes: { status?: AttemptStatus; gateway_ref?: string; instructions?: PaymentInstructions | null; expires_at?: Date; hold_until?: Date; overpayment?: boolean; settled_at?: Date; updated_at: Date }): Promise<void> {
+  async update(db: Executor, id: number, changes: { status?: AttemptStatus; gateway_ref?: string; instructions?: PaymentInstructions | null; expires_at?: Date; hold_until?: Date; overpayment?: boolean; settled_at?: Date; provisional_cancelled_at?: Date | null; updated_at: Date }): Promise<void> {
     const { instructions, ...rest } = changes;
     await db.updateTable('payment_attempts').set({ ...rest, ...(instructions !== undefined ? { instructions: instructions === null ? null : JSON.stringify(instructions) } : {}) }).where('id', '=', id).execute();
   }

@@ -24,7 +24,7 @@ export function paymentRoutes(app: FastifyInstance, deps: { web: Web; billing: B
     const view = await load(req);
     const state = await payments.stateFor(view);
     // A live attempt is resumed, never doubled.
-    if (state.live) return reply.redirect(payments.nextUrl(state.live, view.invoice.control_no), 303);
+    if (state.live) return reply.redirect(payments.nextUrl(await payments.resume(state.live, view), view.invoice.control_no), 303);
     if (!state.canStart) throw new RuleViolation('payments.notAvailable', {}, 'conflict');
     return web.render(reply, <PayConfirmPage ctx={web.context(req, reply)} view={view} methods={state.methods} message={message} />, status);
   };

@@ -5,7 +5,8 @@ import type { PageContext } from '../../platform/views/context';
 import { Csrf } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
 import type { Web } from '../../platform/web';
-import { KONBINI_CHAINS, type KonbiniChain, type SandboxGateway, type SandboxPayment } from './sandbox-gateway';
+import type { MessageKey } from '../../platform/i18n';
+import { CONSOLE_ACTIONS, type ConsoleAction, KONBINI_CHAINS, type KonbiniChain, type SandboxGateway, type SandboxPayment } from './sandbox-gateway';
 import { Instructions } from './views';
 
 function PayPage({ ctx, p, error }: { ctx: PageContext; p: SandboxPayment; error?: string }) {
@@ -47,20 +48,55 @@ function PayPage({ ctx, p, error }: { ctx: PageContext; p: SandboxPayment; error
   );
 }
 
-function ConsolePage({ ctx, payments }: { ctx: PageContext; payments: SandboxPayment[] }) {
+const ACTION_LABELS: Record<ConsoleAction, MessageKey> = {
+  paid: 'sandbox.markPaid', provisional: 'sandbox.action.provisional', confirm: 'sandbox.action.confirm', reversed: 'sandbox.action.reversed',
+  twice: 'sandbox.action.twice', cancel_provisional: 'sandbox.action.cancelProvisional', expire: 'sandbox.action.expire',
+};
+/** What each action applies to (the others are not offered for that payment). */
+const ACTION_FROM: Record<ConsoleAction, SandboxPayment['state'][]> = {
+  paid: ['awaiting_payment', 'paid_provisional'], provisional: ['awaiting_payment'], confirm: ['awaiting_payment', 'paid_provisional'],
+  reversed: ['awaiting_payment', 'paid_provisional'], twice: ['awaiting_payment', 'paid_provisional'], cancel_provisional: ['paid_provisional'], expire: ['awaiting_payment'],
+};
+
+function ConsolePage({ ctx, payments, held, holding }: { ctx: PageContext; payments: SandboxPayment[]; held: number; holding: boolean }) {
   const t = ctx.t;
   return (
     <Layout ctx={ctx} title={t('sandbox.consoleTitle')}>
       <h1>{t('sandbox.consoleTitle')}</h1>
       <p>{t('sandbox.consoleLead')}</p>
+      <section class="card" aria-labelledby="delivery">
+        <h2 id="delivery">{t('sandbox.delivery')}</h2>
+        <p role="status">{holding ? t('sandbox.holding', { count: held }) : t('sandbox.delivering')}</p>
+        <form method="post" action="/sandbox-gateway/console/hold">
+          <Csrf ctx={ctx} />
+          <input type="hidden" name="hold" value={holding ? 'off' : 'on'} />
+          <button type="submit" class="button button--secondary">{holding ? t('sandbox.holdOff') : t('sandbox.holdOn')}</button>
+        </form>
+        {held > 0 && (
+          <form method="post" action="/sandbox-gateway/console/deliver">
+            <Csrf ctx={ctx} />
+            <button type="submit" class="button">{t('sandbox.deliverHeld', { count: held })}</button>
+          </form>
+        )}
+      </section>
       {payments.length === 0 ? <p>{t('sandbox.consoleNone')}</p> : payments.map((p) => (
-        <article class="card" key={p.ref}>
-          <h2>{`${p.description} — ${formatYen(p.amount)}`}</h2>
-          <p>{`${t('sandbox.ref')}: ${p.ref} / ${t('sandbox.state')}: ${p.state} / ${formatDateTime(p.createdAt, ctx.locale)}`}</p>
+        <article class="card" key={p.ref} aria-labelledby={`p-${p.ref}`}>
+          <h2 id={`p-${p.ref}`}>{`${p.description} — ${formatYen(p.amount)}`}</h2>
+          <p>{`${t('sandbox.ref')}: ${p.ref} / ${t('sandbox.state')}: ${t(`sandbox.stateName.${p.state}`)} / ${formatDateTime(p.createdAt, ctx.locale)}`}</p>
           {p.instructions && <Instructions ctx={ctx} instructions={p.instructions} expiresAt={p.expiresAt} />}
           <form method="post" action={`/sandbox-gateway/console/${encodeURIComponent(p.ref)}/paid`}>
             <Csrf ctx={ctx} />
             <button type="submit" class="button">{t('sandbox.markPaid')}</button>
+          </form>
+          <form method="post" action={`/sandbox-gateway/console/${encodeURIComponent(p.ref)}/act`}>
+            <Csrf ctx={ctx} />
+            <fieldset class="field">
+              <legend class="field__label">{t('sandbox.otherNotices')}</legend>
+              {CONSOLE_ACTIONS.filter((a) => a !== 'paid' && ACTION_FROM[a].includes(p.state)).map((a, i) => (
+                <label key={a} class="choice"><input type="radio" name="action" value={a} checked={i === 0} /> {t(ACTION_LABELS[a])}</label>
+              ))}
+            </fieldset>
+            <button type="submit" class="button button--secondary">{t('sandbox.send')}</button>
           </form>
         </article>
       ))}
@@ -74,18 +110,18 @@ export function sandboxGatewayRoutes(app: FastifyInstance, deps: { web: Web; san
   // Notifications go to our own endpoint in-process, as a gateway's HTTP POST would.
   sandbox.setDeliver(async (n) => (await app.inject({ method: 'POST', url: '/payments/notify/sandbox', headers: n.headers, payload: n.body })).statusCode);
 
-  const payment = (req: FastifyRequest<{ Params: { ref: string } }>) => {
-    const p = sandbox.get(req.params.ref);
+  const payment = async (req: FastifyRequest<{ Params: { ref: string } }>) => {
+    const p = await sandbox.get(req.params.ref);
     if (!p) throw notFound('sandbox payment');
     return p;
   };
-  const page = (req: FastifyRequest<{ Params: { ref: string } }>, reply: FastifyReply, error?: string) =>
-    web.render(reply, <PayPage ctx={web.context(req, reply)} p={payment(req)} error={error} />, error ? 400 : 200);
+  const page = async (req: FastifyRequest<{ Params: { ref: string } }>, reply: FastifyReply, error?: string) =>
+    web.render(reply, <PayPage ctx={web.context(req, reply)} p={await payment(req)} error={error} />, error ? 400 : 200);
 
   app.get<{ Params: { ref: string } }>('/sandbox-gateway/pay/:ref', (req, reply) => page(req, reply));
 
   app.post<{ Params: { ref: string }; Body: { cardNumber?: string; chain?: string } }>('/sandbox-gateway/pay/:ref', async (req, reply) => {
-    const p = payment(req);
+    const p = await payment(req);
     if (p.method === 'card') {
       const result = await sandbox.payByCard(p.ref, String(req.body?.cardNumber ?? ''));
       if (result === 'unknown_card') return page(req, reply, req.t('sandbox.unknownCard'));
@@ -96,10 +132,28 @@ export function sandboxGatewayRoutes(app: FastifyInstance, deps: { web: Web; san
     return reply.redirect(p.returnUrl, 303);
   });
 
-  app.get('/sandbox-gateway/console', async (req, reply) => web.render(reply, <ConsolePage ctx={web.context(req, reply)} payments={sandbox.open()} />));
+  app.get('/sandbox-gateway/console', async (req, reply) =>
+    web.render(reply, <ConsolePage ctx={web.context(req, reply)} payments={await sandbox.open()} held={sandbox.outbox.length} holding={!sandbox.autoDeliver} />));
 
   app.post<{ Params: { ref: string } }>('/sandbox-gateway/console/:ref/paid', async (req, reply) => {
-    await sandbox.markPaid(req.params.ref);
-    return web.redirect(reply, '/sandbox-gateway/console', 'sandbox.marked');
+    const done = await sandbox.markPaid(req.params.ref);
+    return web.redirect(reply, '/sandbox-gateway/console', done ? 'sandbox.marked' : 'sandbox.notApplied');
+  });
+
+  app.post<{ Params: { ref: string }; Body: { action?: string } }>('/sandbox-gateway/console/:ref/act', async (req, reply) => {
+    const action = CONSOLE_ACTIONS.find((a) => a === req.body?.action);
+    const done = action ? await sandbox.act(req.params.ref, action) : false;
+    return web.redirect(reply, '/sandbox-gateway/console', done ? 'sandbox.sent' : 'sandbox.notApplied');
+  });
+
+  // "Hold next notices" (late delivery): notices wait in the outbox until 「保留中の通知を今すぐ送る」.
+  app.post<{ Body: { hold?: string } }>('/sandbox-gateway/console/hold', async (req, reply) => {
+    sandbox.autoDeliver = req.body?.hold !== 'on';
+    return web.redirect(reply, '/sandbox-gateway/console', sandbox.autoDeliver ? 'sandbox.holdStopped' : 'sandbox.holdStarted');
+  });
+
+  app.post('/sandbox-gateway/console/deliver', async (_req, reply) => {
+    await sandbox.deliverHeld();
+    return web.redirect(reply, '/sandbox-gateway/console', 'sandbox.delivered');
   });
 }

@@ -1,14 +1,18 @@
 import { type Actor, audit, systemActor } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
 import type { Db, Executor } from '../../platform/db/database';
-import type { OnlineMethod, PaymentAttempt, PaymentInstructions } from '../../platform/db/schema';
+import type { Invoice, OnlineMethod, PaymentAttempt, PaymentInstructions } from '../../platform/db/schema';
 import { badRequest, notFound, RuleViolation } from '../../platform/errors';
-import { addBusinessDays, dateOnly, tokyoDate } from '../../platform/japanese';
+import { translator, type Locale } from '../../platform/i18n';
+import { addBusinessDays, dateOnly, formatYen, tokyoDate } from '../../platform/japanese';
+import type { Mailer } from '../../platform/mail/mailer';
 import type { OverpaymentsService } from '../billing/overpayments';
 import type { BillingService, InvoiceView } from '../billing/service';
+import { fullName, type MembersService } from '../members/service';
 import { BadNotification, type Gateway, type GatewayEvent } from './gateway';
+import { formatDeadline, instructionLines } from './instructions';
 import { PaymentsRepository } from './repository';
-import { type AttemptAction, isLive, nextAttemptStatus } from './transitions';
+import { type AttemptAction, isLive, LIVE_STATUSES, nextAttemptStatus } from './transitions';
 
 const DAY = 86_400_000;
 /** Konbini / Pay-easy numbers are valid until 23:59 JST this many days ahead (demo 7). */
@@ -36,7 +40,7 @@ export interface PaymentState {
 export class PaymentsService {
   private repo = new PaymentsRepository();
 
-  constructor(private deps: { db: Db; clock: Clock; billing: BillingService; overpayments: OverpaymentsService; gateway: Gateway | null }) {}
+  constructor(private deps: { db: Db; clock: Clock; billing: BillingService; overpayments: OverpaymentsService; members: MembersService; mailer: Mailer; baseUrl: string; gateway: Gateway | null }) {}
 
   get gateway(): Gateway | null {
     return this.deps.gateway;
@@ -105,6 +109,11 @@ export class PaymentsService {
     return this.ensureAtGateway(attempt, view);
   }
 
+  /** A live attempt opened again (a second click, a second tab, the retry after a crash before the gateway's answer was stored). */
+  resume(attempt: PaymentAttempt, view: InvoiceView): Promise<PaymentAttempt> {
+    return this.ensureAtGateway(attempt, view);
+  }
+
   /** The gateway call, outside our transaction; its result is committed separately (retry-safe by key). */
   private async ensureAtGateway(attempt: PaymentAttempt, view: InvoiceView): Promise<PaymentAttempt> {
     const gateway = this.deps.gateway!;
@@ -139,16 +148,22 @@ export class PaymentsService {
   async refresh(attempt: PaymentAttempt): Promise<PaymentAttempt | undefined> {
     const gateway = this.deps.gateway;
     if (!gateway || !isLive(attempt.status)) return isLive(attempt.status) ? attempt : undefined;
+    // The gateway has the money (its notice is late or lost): the hold stays until the signed notice comes.
+    let paidAtGateway = false;
     if (attempt.gateway_ref) {
       const q = await gateway.queryStatus(attempt.gateway_ref);
+      paidAtGateway = q.state === 'settled' || q.state === 'paid_provisional';
       if (q.state === 'failed' || q.state === 'expired' || q.state === 'cancelled') {
         await this.applyTo(attempt.id, q.state === 'failed' ? 'fail' : q.state === 'expired' ? 'expire' : 'cancel', {});
       } else if (q.state === 'awaiting_payment' && attempt.status === 'at_gateway') {
         await this.applyTo(attempt.id, 'issue_numbers', { instructions: q.instructions, expiresAt: q.expiresAt });
+      } else if (q.state === 'awaiting_payment' && attempt.status === 'paid_provisional') {
+        // The store withdrew its 速報 and that notice was lost: waiting again, or expired past the deadline.
+        await this.applyTo(attempt.id, 'provisional_cancelled', {});
       }
     }
     let current = await this.repo.byId(this.deps.db, attempt.id);
-    if (current && isLive(current.status) && current.status !== 'paid_provisional' && current.hold_until <= this.deps.clock.now()) {
+    if (current && isLive(current.status) && current.status !== 'paid_provisional' && !paidAtGateway && current.hold_until <= this.deps.clock.now()) {
       if (current.gateway_ref) await gateway.cancel(current.gateway_ref);
       await this.applyTo(current.id, 'expire', {});
       current = await this.repo.byId(this.deps.db, attempt.id);
@@ -158,7 +173,7 @@ export class PaymentsService {
 
   /** The reconciliation job: asks the gateway about every live attempt, so a lost notice ends no hold wrongly. */
   async reconcile(): Promise<number> {
-    const live = await this.deps.db.selectFrom('payment_attempts').selectAll().where('status', 'in', ['created', 'at_gateway', 'awaiting_payment']).limit(1000).execute();
+    const live = await this.deps.db.selectFrom('payment_attempts').selectAll().where('status', 'in', [...LIVE_STATUSES]).limit(1000).execute();
     for (const a of live) await this.refresh(a);
     return live.length;
   }
@@ -182,7 +197,7 @@ export class PaymentsService {
       const attempt = await this.repo.byRef(tx, gateway.name, event.ref);
       if (!attempt) return 'unknown_attempt'; // kept, unapplied, for the secretariat / reconciliation
       const action: AttemptAction = event.type === 'awaiting_payment' ? 'issue_numbers' : event.type === 'paid_provisional' ? 'provisional'
-        : event.type === 'settled' ? 'settle' : event.type === 'failed' ? 'fail' : event.type === 'expired' ? 'expire' : 'cancel';
+        : event.type === 'provisional_cancelled' ? 'provisional_cancelled' : event.type === 'settled' ? 'settle' : event.type === 'failed' ? 'fail' : event.type === 'expired' ? 'expire' : 'cancel';
       await this.apply(tx, attempt.id, action, { instructions: event.instructions, expiresAt: event.expiresAt, eventId: event.eventId });
       await this.repo.markApplied(tx, id, attempt.id, now);
       return 'applied';
@@ -197,6 +212,8 @@ export class PaymentsService {
    * One fact about an attempt, applied under the invoice's lock (then the attempt's: the same order as
    * `start`). Out of order is safe: a transition the table does not allow changes nothing, a 確報 jumps
    * over a missing 速報, and a settlement for an invoice that cannot take it is kept as an overpayment.
+   * A withdrawn 速報 puts the attempt back to waiting while its numbers are valid, else it expires.
+   * Numbers issued are mailed to the member in the same transaction.
    */
   private async apply(tx: Executor, attemptId: number, action: AttemptAction, info: { instructions?: PaymentInstructions; expiresAt?: string; eventId?: string }): Promise<void> {
     const peek = await this.repo.byId(tx, attemptId);
@@ -204,13 +221,15 @@ export class PaymentsService {
     const invoice = await this.deps.billing.lockForPayment(tx, peek.invoice_id);
     const attempt = (await this.repo.byId(tx, attemptId, true))!;
     const now = this.deps.clock.now();
-    const effective: AttemptAction = action === 'settle' && (attempt.status === 'expired' || attempt.status === 'cancelled') ? 'late_settle' : action;
+    const effective: AttemptAction = action === 'settle' && (attempt.status === 'expired' || attempt.status === 'cancelled') ? 'late_settle'
+      : action === 'provisional_cancelled' && (!attempt.expires_at || attempt.expires_at <= now) ? 'expire' : action;
     const to = nextAttemptStatus(attempt.status, effective);
     if (!to) return;
     const changes: Parameters<PaymentsRepository['update']>[2] = { status: to, updated_at: now };
     if (info.instructions) changes.instructions = info.instructions;
     if (info.expiresAt && effective === 'issue_numbers') changes.expires_at = new Date(info.expiresAt);
     if (to === 'settled') changes.settled_at = now;
+    if (effective === 'provisional_cancelled') changes.provisional_cancelled_at = now;
     const auditBase = { subjectType: 'payment_attempt', subjectId: attempt.id, memberId: invoice.member_id, before: { status: attempt.status } };
 
     if (to === 'settled') {
@@ -234,8 +253,28 @@ export class PaymentsService {
     } else {
       await this.repo.update(tx, attempt.id, changes);
       if (!isLive(to)) await this.deps.billing.backToUnpaid(systemActor, invoice, '', tx);
+      const instructions = info.instructions ?? attempt.instructions;
+      if (effective === 'issue_numbers' && instructions) {
+        await this.queueNumbersMail(tx, { ...attempt, instructions, expires_at: changes.expires_at ?? attempt.expires_at }, invoice);
+      }
     }
     await audit(tx, systemActor, { ...auditBase, action: `payment.${effective}`, after: { status: to }, detail: info.eventId ? { eventId: info.eventId } : undefined });
+  }
+
+  /** The konbini / Pay-easy numbers by mail: chain, numbers, amount, deadline (和暦) and the invoice's link. */
+  private async queueNumbersMail(tx: Executor, attempt: PaymentAttempt & { instructions: PaymentInstructions }, invoice: Invoice, locale: Locale = 'ja'): Promise<void> {
+    const member = await this.deps.members.getById(invoice.member_id);
+    const fee = await this.deps.billing.feeType(invoice.fee_type);
+    const controlNo = invoice.control_no;
+    const t = translator(locale);
+    await this.deps.mailer.queue(tx, {
+      to: member.email, locale, memberId: member.id,
+      template: { subject: 'mail.paymentNumbersSubject', body: 'mail.paymentNumbersBody' },
+      params: {
+        name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(attempt.amount), controlNo, method: t(`billing.method.${attempt.method}`),
+        numbers: instructionLines(t, attempt.instructions), deadline: attempt.expires_at ? formatDeadline(attempt.expires_at, locale) : '', link: `${this.deps.baseUrl}/billing/${controlNo}`,
+      },
+    });
   }
 
   /** Settlements that arrived for an invoice already paid or cancelled: to refund (staff queue). */

@@ -24,5 +24,7 @@ describe('payment attempt transition table', () => {
     // A 速報 never follows a 確報 and a provisional payment is not cancelled by us.
     expect(nextAttemptStatus('settled', 'provisional')).toBeNull();
     expect(nextAttemptStatus('paid_provisional', 'cancel')).toBeNull();
+    // A withdrawn 速報 only ever leaves a provisional attempt, back to waiting for payment.
+    expect(ATTEMPT_TRANSITIONS.filter((t) => t.action === 'provisional_cancelled')).toEqual([{ action: 'provisional_cancelled', from: 'paid_provisional', to: 'awaiting_payment' }]);
   });
 });

@@ -5,19 +5,16 @@ import { Csrf } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
 import { InvoiceSummary } from '../billing/views';
 import type { InvoiceView } from '../billing/service';
+import { INSTRUCTION_LABELS, instructionKeys } from './instructions';
 import type { PaymentState } from './service';
 
-const INSTRUCTION_LABELS = {
-  receiptNumber: 'payments.receiptNumber', phone: 'payments.phone', companyCode: 'payments.companyCode', orderNumber: 'payments.orderNumber',
-  slipNumber: 'payments.slipNumber', institutionNumber: 'payments.institutionNumber', customerNumber: 'payments.customerNumber', confirmationNumber: 'payments.confirmationNumber',
-} as const;
 
 export function Instructions({ ctx, instructions, expiresAt }: { ctx: PageContext; instructions: PaymentInstructions; expiresAt: Date | null }) {
   const t = ctx.t;
   return (
     <dl class="summary payment-numbers">
       {instructions.chain && <div class="summary__row"><dt>{t('payments.chain')}</dt><dd>{t(`payments.chain.${instructions.chain}`)}</dd></div>}
-      {(Object.keys(INSTRUCTION_LABELS) as (keyof typeof INSTRUCTION_LABELS)[]).filter((k) => instructions[k]).map((k) => (
+      {instructionKeys(instructions).map((k) => (
         <div class="summary__row" key={k}><dt>{t(INSTRUCTION_LABELS[k])}</dt><dd class="big-number">{instructions[k]}</dd></div>
       ))}
       {expiresAt && <div class="summary__row"><dt>{t('payments.deadline')}</dt><dd>{formatDateTime(expiresAt, ctx.locale)}</dd></div>}
@@ -66,6 +63,7 @@ export function LiveAttempt({ ctx, attempt, controlNo }: { ctx: PageContext; att
       <h2>{t('payments.processing')}</h2>
       {attempt.status === 'awaiting_payment' && attempt.instructions ? (
         <>
+          {attempt.provisional_cancelled_at && <p><strong>{t('payments.provisionalCancelled', { deadline: attempt.expires_at ? formatDateTime(attempt.expires_at, ctx.locale) : until })}</strong></p>}
           <p>{t('payments.awaiting', { method: t(`billing.method.${attempt.method}`), deadline: attempt.expires_at ? formatDateTime(attempt.expires_at, ctx.locale) : until })}</p>
           <Instructions ctx={ctx} instructions={attempt.instructions} expiresAt={attempt.expires_at} />
           <StoreNumbers ctx={ctx} instructions={attempt.instructions} />

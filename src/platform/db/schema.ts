@@ -412,6 +412,7 @@ export interface PaymentAttemptsTable {
   hold_until: Timestamp;
   overpayment: Generated<boolean>;
   settled_at: TimestampNullable;
+  provisional_cancelled_at: TimestampNullable;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -448,6 +449,22 @@ export interface OverpaymentsTable {
   updated_at: Generated<Date>;
 }
 
+/** The built-in sandbox gateway's payments (development and tests only). */
+export interface SandboxPaymentsTable {
+  ref: string;
+  idempotency_key: string;
+  method: OnlineMethod;
+  amount: number;
+  description: string;
+  return_url: string;
+  expires_at: Timestamp;
+  state: ColumnType<SandboxPaymentState, SandboxPaymentState | undefined>;
+  instructions: ColumnType<PaymentInstructions | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type SandboxPaymentState = 'open' | 'awaiting_payment' | 'paid_provisional' | 'settled' | 'failed' | 'expired' | 'cancelled';
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -480,6 +497,7 @@ export interface Database {
   payment_attempts: PaymentAttemptsTable;
   payment_notifications: PaymentNotificationsTable;
   overpayments: OverpaymentsTable;
+  sandbox_payments: SandboxPaymentsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -502,3 +520,4 @@ export type InvoiceEvent = Selectable<InvoiceEventsTable>;
 export type Receipt = Selectable<ReceiptsTable>;
 export type PaymentAttempt = Selectable<PaymentAttemptsTable>;
 export type Overpayment = Selectable<OverpaymentsTable>;
+export type SandboxPaymentRow = Selectable<SandboxPaymentsTable>;
