@@ -32,6 +32,8 @@ import { ReceiptsService } from './modules/billing/receipts';
 import { billingRoutes } from './modules/billing/routes';
 import { slipRoutes } from './modules/billing/slip-routes';
 import { OverpaymentsService } from './modules/billing/overpayments';
+import { ResultImportService } from './modules/billing/result-import';
+import { resultImportRoutes } from './modules/billing/result-import-routes';
 import { BillingService, INVOICE_SETTLED_JOB, type InvoiceSettled } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
 import { paymentRoutes } from './modules/payments/routes';
@@ -82,6 +84,8 @@ export interface Services {
   billing: BillingService;
   /** 過入金: money no invoice could take, until refunded. */
   overpayments: OverpaymentsService;
+  /** 入金結果の取込: postal / bank transfer and direct-debit result files. */
+  resultImport: ResultImportService;
   receipts: ReceiptsService;
   payments: PaymentsService;
   /** The built-in sandbox gateway (null in production). */
@@ -113,6 +117,7 @@ export function createServices(deps: AppDeps): Services {
   const billing = new BillingService({ db, clock, mailer, jobs, members, baseUrl: config.baseUrl });
   const sandbox = config.sandboxGateway ? new SandboxGateway({ secret: config.sandboxGateway.secret, clock }) : null;
   const overpayments = new OverpaymentsService({ db, clock });
+  const resultImport = new ResultImportService({ db, clock, billing, overpayments, members });
   const payments = new PaymentsService({ db, clock, billing, overpayments, gateway: sandbox });
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
@@ -120,7 +125,7 @@ export function createServices(deps: AppDeps): Services {
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
+  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -203,6 +208,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/credits/checkin', label: 'nav.staffCheckin' },
       { href: '/staff/catalogue', label: 'catalogue.title' },
       { href: '/staff/billing/slips', label: 'staff.slipsTitle' },
+      { href: '/staff/billing/imports', label: 'nav.staffPaymentImport' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -309,6 +315,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   paymentRoutes(app, { web, billing: services.billing, payments: services.payments, requireMember, seller: config.receipt.issuerName, address: config.receipt.issuerAddress });
   if (!config.isProduction && services.sandbox) sandboxGatewayRoutes(app, { web, sandbox: services.sandbox });
   slipRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
+  resultImportRoutes(app, { web, imports: services.resultImport, requireStaff });
   receiptRoutes(app, { web, receipts: services.receipts, requireMember, requireStaff });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
   creditImportRoutes(app, { web, imports: services.creditImport, requireStaff });
