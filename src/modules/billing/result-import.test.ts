@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Invoice, Member, PaymentImportRow } from '../../platform/db/schema';
@@ -7,7 +8,7 @@ import { type TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
 import { signInMember, signInStaff } from '../../test/sign-in';
 import {
-  classifyResults, normalizeControlNo, parseAmount, parseDebitResult, parseFiscalYear, parseResultDate, parseResultFile, type ResultLookups,
+  classifyResults, normalizeControlNo, readRow, parseAmount, parseDebitResult, parseFiscalYear, parseResultDate, parseResultFile, type ResultLookups,
 } from './result-import';
 import type { InvoiceSettled } from './service';
 
@@ -93,6 +94,14 @@ describe('reading a result file', () => {
     expect(utf8).toMatchObject({ encoding: 'utf-8', rows: [{ line: 2, reference: 'SK-500001', amount: '15,000', date: '2026/11/20', payer: 'ヤマダ タロウ', transactionNo: 'T-1', columns: 5 }] });
     const sjis = parseResultFile('debit', iconv.encode('会員番号,年度,金額,引落日,結果,取引番号\r\n１９０００１,令和8年度,15000,2026-11-20,資金不足,D-1\r\n', 'Shift_JIS'));
     expect(sjis).toMatchObject({ encoding: 'shift_jis', rows: [{ reference: '190001', year: '令和8年度', result: '資金不足', transactionNo: 'D-1' }] });
+  });
+
+  it('reads the sample files of the format document', () => {
+    for (const kind of ['postal', 'debit'] as const) {
+      const { rows } = parseResultFile(kind, fs.readFileSync(`docs/samples/payment-result-${kind}.csv`));
+      expect(rows).toHaveLength(3);
+      expect(rows.map((r) => readRow(kind, r, '2026-12-01').ok)).toEqual([true, true, true]);
+    }
   });
 
   it('refuses a file that is not text, is empty, or lacks a column the kind needs', () => {
