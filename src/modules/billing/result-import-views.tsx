@@ -21,33 +21,38 @@ export function columnsOf(kind: PaymentImportKind): string {
   return kind === 'debit' ? required.join('・') : [...required, `${names.payer}（任意）`].join('・');
 }
 
+/** The upload form; `message` is the problem with the chosen kind (none chosen) or with the file. */
 export function ResultImportUploadPage({ ctx, recent, message, kind }: { ctx: PageContext; recent: PaymentImportSummary[]; message?: string; kind?: string }) {
   const t = ctx.t;
-  const chosen = IMPORT_KINDS.find((k) => k === kind) ?? 'postal';
+  const chosen = IMPORT_KINDS.find((k) => k === kind);
+  const kindError = !!message && !chosen;
+  const fileError = !!message && !!chosen;
+  const errors = kindError ? { 'kind-postal': 'resultImport.kindRequired' as const } : fileError ? { file: 'resultImport.fileProblem' as const } : undefined;
   return (
-    <Layout ctx={ctx} title={t('resultImport.title')} errors={message ? { file: 'resultImport.fileProblem' } : undefined} fieldLabels={{ file: t('resultImport.file') }}>
+    <Layout ctx={ctx} title={t('resultImport.title')} errors={errors} fieldLabels={{ file: t('resultImport.file'), 'kind-postal': t('resultImport.kind') }}>
       <h1>{t('resultImport.title')}</h1>
       <p>{t('resultImport.lead')}</p>
       <form method="post" action="/staff/billing/imports" enctype="multipart/form-data" novalidate class="narrow">
         {/* The token comes before the file: the CSRF check reads the fields parsed ahead of it. */}
         <Csrf ctx={ctx} />
-        <fieldset class="field">
+        <fieldset class={`field${kindError ? ' field--error' : ''}`}>
           <legend class="field__label">{t('resultImport.kind')}<span class="field__required">{t('common.required')}</span></legend>
+          {kindError && <p class="field__error"><span class="visually-hidden">{t('common.errorPrefix')}: </span>{message}</p>}
           {IMPORT_KINDS.map((k) => (
             <label key={k} class="choice">
-              <input type="radio" name="kind" value={k} checked={k === chosen} aria-describedby={`kind-${k}-columns`} /> {t(kindKey(k))}
+              <input type="radio" id={`kind-${k}`} name="kind" value={k} checked={k === (chosen ?? (kindError ? undefined : 'postal'))} aria-describedby={`kind-${k}-columns`} /> {t(kindKey(k))}
             </label>
           ))}
           <ul class="field__hint">
             {IMPORT_KINDS.map((k) => <li key={k} id={`kind-${k}-columns`}>{t('resultImport.columnsOf', { kind: t(kindKey(k)), columns: columnsOf(k) })}</li>)}
           </ul>
         </fieldset>
-        <div class={`field${message ? ' field--error' : ''}`}>
+        <div class={`field${fileError ? ' field--error' : ''}`}>
           <label for="file" class="field__label">{t('resultImport.file')}<span class="field__required">{t('common.required')}</span></label>
           <p id="file-hint" class="field__hint">{t('resultImport.fileHint', { max: MAX_RESULT_ROWS })}</p>
-          {message && <p id="file-error" class="field__error"><span class="visually-hidden">{t('common.errorPrefix')}: </span>{message}</p>}
-          <input type="file" id="file" name="file" accept=".csv,text/csv" required class="input" aria-describedby={message ? 'file-hint file-error' : 'file-hint'}
-            aria-invalid={message ? 'true' : undefined} />
+          {fileError && <p id="file-error" class="field__error"><span class="visually-hidden">{t('common.errorPrefix')}: </span>{message}</p>}
+          <input type="file" id="file" name="file" accept=".csv,text/csv" required class="input" aria-describedby={fileError ? 'file-hint file-error' : 'file-hint'}
+            aria-invalid={fileError ? 'true' : undefined} />
         </div>
         <div class="actions"><button type="submit" class="button">{t('resultImport.preview')}</button></div>
       </form>
