@@ -101,26 +101,22 @@ function RowsTable({ ctx, id, kind, rows, applied }: { ctx: PageContext; id: str
     const n = parseAmount(raw);
     return n === null ? raw : formatYen(n);
   };
+  const heads = [t('resultImport.col.line'), kind === 'debit' ? t('resultImport.col.memberYear') : t('resultImport.col.controlNo'), t('resultImport.col.amount'),
+    t('resultImport.col.date'), t('resultImport.col.transactionNo'), t('resultImport.col.outcome')];
   return (
     <div class="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
-      <table class="table dense">
-        <thead><tr>
-          <th scope="col">{t('resultImport.col.line')}</th>
-          <th scope="col">{kind === 'debit' ? t('resultImport.col.memberYear') : t('resultImport.col.controlNo')}</th>
-          <th scope="col">{t('resultImport.col.amount')}</th>
-          <th scope="col">{t('resultImport.col.date')}</th>
-          <th scope="col">{t('resultImport.col.transactionNo')}</th>
-          <th scope="col">{t('resultImport.col.outcome')}</th>
-        </tr></thead>
+      {/* On a phone each row becomes a card: every cell carries its column's name (data-label). */}
+      <table class="table dense table--stack">
+        <thead><tr>{heads.map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
         <tbody>
           {rows.map(({ row, o }) => (
             <tr key={row.line} data-outcome={o.outcome}>
-              <td>{row.line}</td>
-              <td class="break">{kind === 'debit' ? `${row.reference} ${row.year}` : row.reference}{row.payer && <><br />{row.payer}</>}</td>
-              <td>{amount(row.amount)}</td>
-              <td>{row.date}</td>
-              <td class="break">{row.transactionNo}</td>
-              <td>
+              <td data-label={heads[0]}>{row.line}</td>
+              <td data-label={heads[1]} class="break">{kind === 'debit' ? `${row.reference} ${row.year}` : row.reference}{row.payer && <><br />{row.payer}</>}</td>
+              <td data-label={heads[2]}>{amount(row.amount)}</td>
+              <td data-label={heads[3]}>{row.date}</td>
+              <td data-label={heads[4]} class="break">{row.transactionNo}</td>
+              <td data-label={heads[5]}>
                 {o.outcome === 'matched' ? outcomeText(t, row, o, applied) : <strong>{outcomeText(t, row, o, applied)}</strong>}
                 {o.controlNo && kind === 'debit' && <><br />{o.controlNo}</>}
               </td>

@@ -43,7 +43,7 @@ async function upload(c: TestClient, kind: string, data: Buffer, filename = 'res
 
 /** line → outcome, from the preview's row tables. */
 function outcomesOf(html: string): Record<number, string> {
-  return Object.fromEntries([...html.matchAll(/<tr data-outcome="(\w+)"><td>(\d+)<\/td>/g)].map((m) => [Number(m[2]), m[1]!]));
+  return Object.fromEntries([...html.matchAll(/<tr data-outcome="(\w+)"><td[^>]*>(\d+)<\/td>/g)].map((m) => [Number(m[2]), m[1]!]));
 }
 
 const countOf = (html: string, outcome: string) => Number(html.match(new RegExp(`<tr data-count="${outcome}"><th scope="row">[^<]*</th><td>(\\d+)</td>`))?.[1] ?? 0);

@@ -308,11 +308,10 @@ export class ResultImportService {
     });
   }
 
-  /** Four queries whatever the file's size; in the apply's transaction the invoices are locked. */
+  /** Three or four queries whatever the file's size; in the apply's transaction the invoices are locked (id order). */
   private async lookups(db: Executor, kind: PaymentImportKind, rows: PaymentImportRow[], today: string, lock: boolean): Promise<ResultLookups & { full: Map<number, Invoice> }> {
     const read = rows.map((r) => readRow(kind, r, today)).flatMap((r) => (r.ok ? [r.value] : []));
     const unique = <T>(values: T[]) => [...new Set(values)];
-    const taken = this.repo.takenTransactions(db, kind, unique(read.map((r) => r.transactionNo)));
     const members = new Map<string, number>();
     let invoices: Invoice[];
     if (kind === 'debit') {
@@ -322,10 +321,12 @@ export class ResultImportService {
     } else {
       invoices = await this.repo.invoicesByControlNo(db, unique(read.map((r) => r.reference)), lock);
     }
+    // Read after the invoices: when applying, a batch that held their locks has committed by now.
+    const taken = await this.repo.takenTransactions(db, kind, unique(read.map((r) => r.transactionNo)));
     const numberOf = new Map([...members].map(([number, id]) => [id, number]));
     const key = (i: Invoice) => (kind === 'debit' ? `${numberOf.get(i.member_id)}:${i.fiscal_year}` : i.control_no);
     return {
-      invoices: new Map(invoices.map((i) => [key(i), i])), members, taken: new Set(await taken),
+      invoices: new Map(invoices.map((i) => [key(i), i])), members, taken: new Set(taken),
       full: new Map(invoices.map((i) => [i.id, i])),
     };
   }
