@@ -9,6 +9,7 @@ import * as m0007 from './0007_receipts';
 import * as m0008 from './0008_payment_slips';
 import * as m0009 from './0009_payment_attempts';
 import * as m0010 from './0010_overpayments';
+import * as m0011 from './0011_payment_imports';
 import * as m0012 from './0012_sandbox_payments';
 import * as m0016 from './0016_staff_billing_indexes';
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008_payment_slips': m0008,
   '0009_payment_attempts': m0009,
   '0010_overpayments': m0010,
+  '0011_payment_imports': m0011,
   '0012_sandbox_payments': m0012,
   '0016_staff_billing_indexes': m0016,
 };

@@ -35,6 +35,8 @@ import { InvoiceSearchService } from './modules/billing/search';
 import { staffBillingRoutes } from './modules/billing/staff-billing-routes';
 import { OverpaymentsRelated } from './modules/billing/staff-billing-views';
 import { OverpaymentsService } from './modules/billing/overpayments';
+import { ResultImportService } from './modules/billing/result-import';
+import { resultImportRoutes } from './modules/billing/result-import-routes';
 import { BillingService, INVOICE_SETTLED_JOB, type InvoiceSettled } from './modules/billing/service';
 import { InvoicesRelated } from './modules/billing/views';
 import { createGateway } from './modules/payments/gateways';
@@ -89,6 +91,8 @@ export interface Services {
   overpayments: OverpaymentsService;
   /** 請求の検索 (staff): filters, totals, pages, CSV batches. */
   invoiceSearch: InvoiceSearchService;
+  /** 入金結果の取込: postal / bank transfer and direct-debit result files. */
+  resultImport: ResultImportService;
   receipts: ReceiptsService;
   payments: PaymentsService;
   /** The built-in sandbox gateway (null in production). */
@@ -121,6 +125,7 @@ export function createServices(deps: AppDeps): Services {
   const sandbox = config.sandboxGateway ? new SandboxGateway({ db, secret: config.sandboxGateway.secret, clock }) : null;
   const overpayments = new OverpaymentsService({ db, clock });
   const invoiceSearch = new InvoiceSearchService({ db, clock, billing });
+  const resultImport = new ResultImportService({ db, clock, billing, overpayments, members });
   const payments = new PaymentsService({ db, clock, billing, overpayments, members, mailer, baseUrl: config.baseUrl, gateway: createGateway(config, clock, sandbox) });
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
@@ -128,7 +133,7 @@ export function createServices(deps: AppDeps): Services {
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
+  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -213,6 +218,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/billing', label: 'staffBilling.navSearch' },
       { href: '/staff/billing/slips', label: 'staff.slipsTitle' },
       { href: '/staff/billing/overpayments', label: 'staffBilling.navOverpayments' },
+      { href: '/staff/billing/imports', label: 'nav.staffPaymentImport' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -321,6 +327,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   paymentRoutes(app, { web, billing: services.billing, payments: services.payments, requireMember, seller: config.receipt.issuerName, address: config.receipt.issuerAddress });
   if (!config.isProduction && services.sandbox) sandboxGatewayRoutes(app, { web, sandbox: services.sandbox });
   slipRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff });
+  resultImportRoutes(app, { web, imports: services.resultImport, requireStaff });
   receiptRoutes(app, { web, receipts: services.receipts, requireMember, requireStaff });
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
   creditImportRoutes(app, { web, imports: services.creditImport, requireStaff });

@@ -31,3 +31,12 @@ export function csvStream(header: string[], batches: AsyncIterable<(string | num
   }
   return Readable.from(chunks());
 }
+
+/** The bytes of an uploaded CSV: UTF-8 (with or without BOM) when they are valid UTF-8, else Shift_JIS as Excel writes it. */
+export function decodeCsv(data: Buffer): { text: string; encoding: 'utf-8' | 'shift_jis' } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(data), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('shift_jis').decode(data), encoding: 'shift_jis' };
+  }
+}

@@ -9,6 +9,8 @@ export interface Jobs {
    * becomes visible only when that transaction commits: work "after commit" that is never lost.
    */
   send<T extends object>(name: string, data: T, tx?: Executor): Promise<void>;
+  /** Many jobs of one queue in one statement (bulk work such as a payment import), on the same terms as `send`. */
+  sendMany<T extends object>(name: string, data: T[], tx?: Executor): Promise<void>;
   work<T extends object>(name: string, handler: JobHandler<T>): Promise<void>;
   schedule(name: string, cron: string): Promise<void>;
   stop(): Promise<void>;
@@ -33,6 +35,11 @@ export async function startJobs(connectionString: string, opts: { schedule?: boo
     async send(name, data, tx) {
       await ensureQueue(name);
       await boss.send(name, data, tx ? { db: fromKysely(tx) } : undefined);
+    },
+    async sendMany(name, data, tx) {
+      if (data.length === 0) return;
+      await ensureQueue(name);
+      await boss.insert(name, data.map((d) => ({ data: d })), tx ? { db: fromKysely(tx) } : undefined);
     },
     async work(name, handler) {
       await ensureQueue(name);

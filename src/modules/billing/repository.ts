@@ -13,6 +13,9 @@ export interface NewInvoice {
   auto_debit?: boolean;
 }
 
+/** What a status change may set besides the status. */
+export type InvoiceChanges = Partial<Pick<Invoice, 'paid_on' | 'paid_method' | 'paid_reference' | 'cancel_reason'>>;
+
 export class BillingRepository {
   async feeTypes(db: Executor): Promise<FeeType[]> {
     return db.selectFrom('fee_types').selectAll().orderBy('code').execute();
@@ -88,6 +91,25 @@ export class BillingRepository {
 
   async update(db: Executor, id: number, changes: Partial<Pick<Invoice, 'status' | 'paid_on' | 'paid_method' | 'paid_reference' | 'cancel_reason'>> & { updated_at: Date }): Promise<void> {
     await db.updateTable('invoices').set(changes).where('id', '=', id).execute();
+  }
+
+  /**
+   * Several invoices to their new status in one statement; each row sets only the columns its changes name
+   * (paid date/method/reference, cancel reason).
+   */
+  async updateMany(db: Executor, rows: { id: number; status: InvoiceStatus; changes: InvoiceChanges }[], now: Date): Promise<void> {
+    if (rows.length === 0) return;
+    const col = (name: keyof InvoiceChanges, type: 'date' | 'text') =>
+      sql.raw(`${name} = CASE WHEN u.c ? '${name}' THEN (u.c->>'${name}')::${type} ELSE i.${name} END`);
+    await sql`
+      UPDATE invoices AS i SET status = u.s, updated_at = ${now}::timestamptz,
+        ${col('paid_on', 'date')}, ${col('paid_method', 'text')}, ${col('paid_reference', 'text')}, ${col('cancel_reason', 'text')}
+      FROM unnest(${rows.map((r) => r.id)}::int[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => JSON.stringify(r.changes))}::jsonb[]) AS u(id, s, c)
+      WHERE i.id = u.id`.execute(db);
+  }
+
+  async insertEvents(db: Executor, rows: { invoice_id: number; occurred_at: Date; actor_type: string; actor_id: number | null; action: string; from_status: InvoiceStatus | null; to_status: InvoiceStatus; detail?: string }[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000) await db.insertInto('invoice_events').values(rows.slice(i, i + 1000)).execute();
   }
 
   async insertEvent(db: Executor, row: { invoice_id: number; occurred_at: Date; actor_type: string; actor_id: number | null; action: string; from_status: InvoiceStatus | null; to_status: InvoiceStatus; detail?: string }): Promise<void> {

@@ -1,4 +1,4 @@
-import { type Actor, audit } from '../../platform/audit';
+import { type Actor, audit, auditMany } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
 import type { Db, Executor } from '../../platform/db/database';
 import type { FeeType, Invoice, InvoiceEvent, InvoiceStatus } from '../../platform/db/schema';
@@ -8,7 +8,7 @@ import { fiscalYearOf, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Jobs } from '../../platform/jobs';
 import type { Mailer } from '../../platform/mail/mailer';
 import { fullName, type MembersService } from '../members/service';
-import { BillingRepository, type NewInvoice } from './repository';
+import { BillingRepository, type InvoiceChanges, type NewInvoice } from './repository';
 import { nextDispatch } from './slips';
 import { type InvoiceAction, nextInvoiceStatus } from './transitions';
 
@@ -43,6 +43,14 @@ export type SettledListener = (event: InvoiceSettled) => Promise<void>;
 export const isOverdue = (invoice: Pick<Invoice, 'status' | 'due_on'>, today: string): boolean =>
   (invoice.status === 'unpaid' || invoice.status === 'processing') && invoice.due_on < today;
 
+/** An invoice to settle, with how it was paid. */
+export interface SettleItem {
+  invoice: Invoice;
+  paidOn: string;
+  method: string;
+  reference: string;
+}
+
 export interface InvoiceView {
   invoice: Invoice;
   feeType: FeeType;
@@ -70,13 +78,13 @@ export class BillingService {
     for (const listener of this.settledListeners) await listener(event);
   }
 
-  /** After commit, other modules hear that this invoice is paid. */
-  private async queueSettled(tx: Executor, invoice: Invoice, paid: { paidOn: string; method: string }): Promise<void> {
-    const event: InvoiceSettled = {
+  /** After commit, other modules hear that these invoices are paid (one job each). */
+  private async queueSettled(tx: Executor, paid: { invoice: Invoice; paidOn: string; method: string }[]): Promise<void> {
+    const events = paid.map(({ invoice, paidOn, method }): InvoiceSettled => ({
       invoiceId: invoice.id, controlNo: invoice.control_no, memberId: invoice.member_id, feeType: invoice.fee_type, businessKey: invoice.business_key,
-      fiscalYear: invoice.fiscal_year, amount: invoice.amount, paidOn: paid.paidOn, method: paid.method,
-    };
-    await this.deps.jobs.send(INVOICE_SETTLED_JOB, event, tx);
+      fiscalYear: invoice.fiscal_year, amount: invoice.amount, paidOn, method,
+    }));
+    await this.deps.jobs.sendMany(INVOICE_SETTLED_JOB, events, tx);
   }
 
   feeTypes(): Promise<FeeType[]> {
@@ -171,14 +179,30 @@ export class BillingService {
     return this.repo.unpaidFiscalYears(this.deps.db, memberId, ANNUAL_FEE, upToFiscalYear);
   }
 
-  private async move(tx: Executor, actor: Actor, invoice: Invoice, action: InvoiceAction, changes: Parameters<BillingRepository['update']>[2] extends infer C ? Omit<C & object, 'status' | 'updated_at'> : never, detail: string): Promise<InvoiceStatus> {
-    const to = nextInvoiceStatus(invoice.status, action);
-    if (!to) throw new RuleViolation('billing.wrongState', {}, 'conflict');
+  private async move(tx: Executor, actor: Actor, invoice: Invoice, action: InvoiceAction, changes: InvoiceChanges, detail: string): Promise<InvoiceStatus> {
+    return (await this.moveMany(tx, actor, action, [{ invoice, changes, detail }]))[0]!;
+  }
+
+  /**
+   * The one way an invoice changes status: the transition table decides for each, then the rows, their
+   * events and their audit rows are written (a statement each, however many invoices).
+   */
+  private async moveMany(tx: Executor, actor: Actor, action: InvoiceAction, items: { invoice: Invoice; changes: InvoiceChanges; detail: string }[]): Promise<InvoiceStatus[]> {
+    const tos = items.map(({ invoice }) => {
+      const to = nextInvoiceStatus(invoice.status, action);
+      if (!to) throw new RuleViolation('billing.wrongState', {}, 'conflict');
+      return to;
+    });
     const now = this.deps.clock.now();
-    await this.repo.update(tx, invoice.id, { ...changes, status: to, updated_at: now });
-    await this.repo.insertEvent(tx, { invoice_id: invoice.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action, from_status: invoice.status, to_status: to, detail });
-    await audit(tx, actor, { action: `invoice.${action}`, subjectType: 'invoice', subjectId: invoice.control_no, memberId: invoice.member_id, before: { status: invoice.status }, after: { status: to, ...changes }, detail: detail ? { reason: detail } : undefined });
-    return to;
+    await this.repo.updateMany(tx, items.map(({ invoice, changes }, i) => ({ id: invoice.id, status: tos[i]!, changes })), now);
+    await this.repo.insertEvents(tx, items.map(({ invoice, detail }, i) => ({
+      invoice_id: invoice.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action, from_status: invoice.status, to_status: tos[i]!, detail,
+    })));
+    await auditMany(tx, actor, items.map(({ invoice, changes, detail }, i) => ({
+      action: `invoice.${action}`, subjectType: 'invoice', subjectId: invoice.control_no, memberId: invoice.member_id, before: { status: invoice.status },
+      after: { status: tos[i], ...changes }, detail: detail ? { reason: detail } : undefined,
+    })));
+    return tos;
   }
 
   /** 入金消込 by hand (a transfer the secretariat saw): method, date, reference and reason, audited; the member is told. */
@@ -187,20 +211,24 @@ export class BillingService {
       const invoice = await this.repo.findById(tx, id, true);
       if (!invoice) throw notFound('invoice');
       await this.move(tx, actor, invoice, 'mark_paid', { paid_on: input.paidOn, paid_method: input.method, paid_reference: input.reference }, input.reason);
-      if (opts.notify !== false) await this.queuePaidMail(tx, invoice, locale);
-      await this.queueSettled(tx, invoice, { paidOn: input.paidOn, method: input.method });
+      if (opts.notify !== false) await this.queuePaidMails(tx, [invoice], locale);
+      await this.queueSettled(tx, [{ invoice, paidOn: input.paidOn, method: input.method }]);
     });
   }
 
-  /** 入金確認 mail, the same whether the secretariat or a gateway confirmed the money; its subject names the fee (更新料振り込み完了). */
-  private async queuePaidMail(tx: Executor, invoice: Invoice, locale: Locale): Promise<void> {
-    const member = await this.deps.members.getById(invoice.member_id);
-    const fee = (await this.repo.feeType(tx, invoice.fee_type))!;
-    await this.deps.mailer.queue(tx, {
-      to: member.email, locale, memberId: member.id,
-      template: { subject: PAID_SUBJECTS[invoice.fee_type] ?? 'mail.paidSubject', body: 'mail.paidBody' },
-      params: { name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(invoice.amount), controlNo: invoice.control_no, link: `${this.deps.baseUrl}/billing/${invoice.control_no}` },
-    });
+  /** 入金確認 mail, the same whether the secretariat, a gateway or a result file confirmed the money; its subject names the fee (更新料振り込み完了). */
+  private async queuePaidMails(tx: Executor, invoices: Invoice[], locale: Locale): Promise<void> {
+    const [members, fees] = await Promise.all([this.deps.members.byIds(invoices.map((i) => i.member_id)), this.repo.feeTypes(tx)]);
+    await this.deps.mailer.queueMany(tx, invoices.map((invoice) => {
+      const member = members.get(invoice.member_id);
+      if (!member) throw notFound('member');
+      const fee = fees.find((f) => f.code === invoice.fee_type)!;
+      return {
+        to: member.email, locale, memberId: member.id,
+        template: { subject: PAID_SUBJECTS[invoice.fee_type] ?? 'mail.paidSubject', body: 'mail.paidBody' },
+        params: { name: fullName(member), fee: locale === 'en' ? fee.name_en : fee.name_ja, amount: formatYen(invoice.amount), controlNo: invoice.control_no, link: `${this.deps.baseUrl}/billing/${invoice.control_no}` },
+      };
+    }));
   }
 
   async cancel(actor: Actor, id: number, reason: string): Promise<void> {
@@ -237,11 +265,30 @@ export class BillingService {
    * caller records the money as an overpayment.
    */
   async settle(actor: Actor, invoice: Invoice, input: { paidOn: string; method: string; reference: string }, tx: Executor, locale: Locale = 'ja'): Promise<boolean> {
-    if (!nextInvoiceStatus(invoice.status, 'settle')) return false;
-    await this.move(tx, actor, invoice, 'settle', { paid_on: input.paidOn, paid_method: input.method, paid_reference: input.reference }, input.reference);
-    await this.queuePaidMail(tx, invoice, locale);
-    await this.queueSettled(tx, invoice, { paidOn: input.paidOn, method: input.method });
-    return true;
+    return (await this.settleMany(tx, actor, [{ invoice, ...input }], locale)).length === 1;
+  }
+
+  /**
+   * The matched rows of a payment result file (郵便振替, 振込, 口座振替・クレジット継続払い), in the import's
+   * transaction with the invoices locked: the same settlement as a gateway's. Returns the invoices settled.
+   */
+  async settleFromImport(tx: Executor, actor: Actor, items: SettleItem[]): Promise<Invoice[]> {
+    return this.settleMany(tx, actor, items, 'ja');
+  }
+
+  /**
+   * The one settlement path (a gateway's settle is a list of one): the invoices whose state takes a
+   * settlement move to 入金済, and their mails and invoice-settled jobs are queued, a statement per step.
+   */
+  private async settleMany(tx: Executor, actor: Actor, items: SettleItem[], locale: Locale): Promise<Invoice[]> {
+    const payable = items.filter((i) => nextInvoiceStatus(i.invoice.status, 'settle'));
+    for (let i = 0; i < payable.length; i += 1000) {
+      const chunk = payable.slice(i, i + 1000);
+      await this.moveMany(tx, actor, 'settle', chunk.map((p) => ({ invoice: p.invoice, changes: { paid_on: p.paidOn, paid_method: p.method, paid_reference: p.reference }, detail: p.reference })));
+      await this.queuePaidMails(tx, chunk.map((p) => p.invoice), locale);
+      await this.queueSettled(tx, chunk);
+    }
+    return payable.map((p) => p.invoice);
   }
 
   // ── 払込票 (payment slip) ─────────────────────────────────────────────────────────────────────────

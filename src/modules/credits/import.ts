@@ -3,6 +3,7 @@ import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { type Actor, audit } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
+import { decodeCsv } from '../../platform/csv';
 import type { Db, Executor } from '../../platform/db/database';
 import type { CreditImport, CreditImportRow, CreditKind } from '../../platform/db/schema';
 import { forbidden, notFound, RuleViolation } from '../../platform/errors';
@@ -23,15 +24,6 @@ const STALE_PREVIEW_MS = 7 * 86_400_000;
 /** Entries a member earns once: a second row for the same member and entry is a duplicate. */
 const ONCE_PER_MEMBER: CreditKind[] = ['annual_meeting', 'regional_meeting', 'elearning'];
 const CONTROL_CHARS = /[\u0000-\u001F\u007F]/;
-
-/** UTF-8 (with or without BOM) when the bytes are valid UTF-8, else Shift_JIS as Excel writes it. */
-export function decodeCsv(data: Buffer): { text: string; encoding: 'utf-8' | 'shift_jis' } {
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(data), encoding: 'utf-8' };
-  } catch {
-    return { text: new TextDecoder('shift_jis').decode(data), encoding: 'shift_jis' };
-  }
-}
 
 /** 活動日 as a staff file writes it: 2025-06-01, 2025/6/1, 2025.6.1, 2025年6月1日, 20250601 (full width too, a time after it ignored). */
 export function parseActivityDate(raw: string): string | null {

@@ -464,6 +464,61 @@ export interface SandboxPaymentsTable {
   updated_at: Timestamp;
 }
 export type SandboxPaymentState = 'open' | 'awaiting_payment' | 'paid_provisional' | 'settled' | 'failed' | 'expired' | 'cancelled';
+// ── Payment result files (billing: 入金結果の取込) ──────────────────────────────────────────────────
+export type PaymentImportKind = 'postal' | 'bank' | 'debit';
+
+/** One data row of a result file as read (cells width-normalised, not yet interpreted); `line` is its line in the file. */
+export interface PaymentImportRow {
+  line: number;
+  /** 管理No (郵便振替 / 銀行振込) or 会員番号 (口座振替・クレジット継続払い). */
+  reference: string;
+  /** 年度 (debit files only). */
+  year: string;
+  amount: string;
+  date: string;
+  /** 払込人名 / 振込人名 (transfers only). */
+  payer: string;
+  /** 結果 (debit files only): 振替済, 資金不足 … */
+  result: string;
+  transactionNo: string;
+  columns: number;
+}
+
+/** What became of a row (the preview's report, kept as it was at apply time). */
+export interface PaymentImportOutcome {
+  outcome: string;
+  /** invalid_row: which cell; debit_failed: the bank's word. */
+  reason?: string;
+  invoiceId?: number;
+  controlNo?: string;
+  invoiceAmount?: number;
+}
+
+export interface PaymentImportsTable {
+  id: Generated<number>;
+  kind: PaymentImportKind;
+  staff_id: number;
+  file_name: string;
+  sha256: string;
+  encoding: 'utf-8' | 'shift_jis';
+  row_count: number;
+  rows: ColumnType<PaymentImportRow[], string, string>;
+  created_at: Timestamp;
+  applied_at: TimestampNullable;
+  applied_by: number | null;
+  outcomes: ColumnType<PaymentImportOutcome[] | null, string | null | undefined, string | null>;
+}
+
+export interface PaymentImportTransactionsTable {
+  kind: PaymentImportKind;
+  transaction_no: string;
+  import_id: number;
+  line: number;
+  outcome: string;
+  invoice_id: number | null;
+  amount: number;
+  created_at: Timestamp;
+}
 
 export interface Database {
   members: MembersTable;
@@ -498,6 +553,8 @@ export interface Database {
   payment_notifications: PaymentNotificationsTable;
   overpayments: OverpaymentsTable;
   sandbox_payments: SandboxPaymentsTable;
+  payment_imports: PaymentImportsTable;
+  payment_import_transactions: PaymentImportTransactionsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -521,3 +578,4 @@ export type Receipt = Selectable<ReceiptsTable>;
 export type PaymentAttempt = Selectable<PaymentAttemptsTable>;
 export type Overpayment = Selectable<OverpaymentsTable>;
 export type SandboxPaymentRow = Selectable<SandboxPaymentsTable>;
+export type PaymentImport = Selectable<PaymentImportsTable>;
