@@ -127,6 +127,8 @@ export function createServices(deps: AppDeps): Services {
   const invoiceSearch = new InvoiceSearchService({ db, clock, billing });
   const resultImport = new ResultImportService({ db, clock, billing, overpayments, members });
   const payments = new PaymentsService({ db, clock, billing, overpayments, members, mailer, baseUrl: config.baseUrl, gateway: createGateway(config, clock, sandbox) });
+  // Paid by transfer or a result file while numbers were out: cancel them, so nobody pays twice.
+  billing.onSettled((event) => payments.onInvoiceSettled(event));
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
   const files = new FileStore(path.join(config.dataDir, 'uploads'));
   const credits = new CreditsService({ db, clock, mailer, members, cycles, files, baseUrl: config.baseUrl });

@@ -532,3 +532,17 @@ describe('the sandbox gateway', () => {
     expect(await sandboxPay(receiptNumber!, deps)).toEqual({ ok: false, reason: 'not_found' });
   });
 });
+
+describe('an invoice paid some other way', () => {
+  it('cancels its live konbini numbers at the gateway, so nobody pays at the store as well', async () => {
+    const { m, invoice, no } = await renewalInvoice();
+    const attempt = await t.services.payments.start({ type: 'member', id: m.id }, m.id, no, 'konbini');
+    await sandbox().issueNumbers(attempt.gateway_ref!, 'lawson');
+    expect((await attemptsOf(invoice.id))[0]!.status).toBe('awaiting_payment');
+    // The member transferred the fee instead; the secretariat records it.
+    await t.services.billing.markPaid(system, invoice.id, { method: 'transfer', paidOn: '2026-11-24', reference: 'BANK-1', reason: '振込を確認' }, 'ja', { notify: false });
+    await expect.poll(async () => (await attemptsOf(invoice.id))[0]!.status, { timeout: 10_000 }).toBe('cancelled');
+    expect((await sandbox().queryStatus(attempt.gateway_ref!)).state).toBe('cancelled');
+    expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', paid_method: 'transfer' });
+  });
+});

@@ -10,6 +10,11 @@ export class PaymentsRepository {
     return q.executeTakeFirst();
   }
 
+  /** Every live attempt (the reconciliation job), oldest first. */
+  async allLive(db: Executor, limit: number): Promise<PaymentAttempt[]> {
+    return db.selectFrom('payment_attempts').selectAll().where('status', 'in', [...LIVE_STATUSES]).orderBy('id').limit(limit).execute();
+  }
+
   async latest(db: Executor, invoiceId: number): Promise<PaymentAttempt | undefined> {
     return db.selectFrom('payment_attempts').selectAll().where('invoice_id', '=', invoiceId).orderBy('id', 'desc').limit(1).executeTakeFirst();
   }

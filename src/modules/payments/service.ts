@@ -7,12 +7,12 @@ import { translator, type Locale } from '../../platform/i18n';
 import { addBusinessDays, dateOnly, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Mailer } from '../../platform/mail/mailer';
 import type { OverpaymentsService } from '../billing/overpayments';
-import type { BillingService, InvoiceView } from '../billing/service';
+import type { BillingService, InvoiceSettled, InvoiceView } from '../billing/service';
 import { fullName, type MembersService } from '../members/service';
 import { BadNotification, type Gateway, type GatewayEvent } from './gateway';
 import { formatDeadline, instructionLines } from './instructions';
 import { PaymentsRepository } from './repository';
-import { type AttemptAction, isLive, LIVE_STATUSES, nextAttemptStatus } from './transitions';
+import { type AttemptAction, isLive, nextAttemptStatus } from './transitions';
 
 const DAY = 86_400_000;
 /** Konbini / Pay-easy numbers are valid until 23:59 JST this many days ahead (demo 7). */
@@ -173,9 +173,22 @@ export class PaymentsService {
 
   /** The reconciliation job: asks the gateway about every live attempt, so a lost notice ends no hold wrongly. */
   async reconcile(): Promise<number> {
-    const live = await this.deps.db.selectFrom('payment_attempts').selectAll().where('status', 'in', [...LIVE_STATUSES]).limit(1000).execute();
+    const live = await this.repo.allLive(this.deps.db, 1000);
     for (const a of live) await this.refresh(a);
     return live.length;
+  }
+
+  /**
+   * The invoice was paid some other way (a transfer the secretariat saw, a result file): a live attempt on
+   * it is pointless and its konbini / Pay-easy numbers would invite paying twice, so it is cancelled at the
+   * gateway and here. Not after a 速報: that money is on its way and becomes an overpayment to refund.
+   * Idempotent (BillingService.onSettled listeners are retried).
+   */
+  async onInvoiceSettled(event: InvoiceSettled): Promise<void> {
+    const live = await this.repo.live(this.deps.db, event.invoiceId);
+    if (!live || live.status === 'paid_provisional') return;
+    if (live.gateway_ref) await this.deps.gateway?.cancel(live.gateway_ref);
+    await this.applyTo(live.id, 'cancel', {});
   }
 
   /** `POST /payments/notify/:gateway`: verified, stored once by event id, applied in one transaction. */
