@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
+import { billedMember } from '../../test/billing';
 import { TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
 import { readPdf } from '../../test/pdf';
@@ -20,11 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function renewalInvoice() {
-  const m = await createMember(t.db, { member_number: String(++seq) });
-  const invoice = await t.services.billing.createInvoice(system, { memberId: m.id, feeType: 'renewal_fee', businessKey: `renewal_fee:receipt:${m.id}`, dueOn: '2027-01-31' });
-  return { m, invoice };
-}
+const renewalInvoice = () => billedMember(t, { memberNumber: String(++seq) });
 
 const textOfPdf = (pdf: Buffer) => readPdf(pdf).pages.join('\n');
 

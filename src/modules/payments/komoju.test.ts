@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEE_TYPES } from '../../seed/billing';
 import { createTestApp, type TestApp } from '../../test/app';
+import { billedMember } from '../../test/billing';
 import { type TestClient, textOf } from '../../test/client';
-import { createMember } from '../../test/factories';
-import { signInMember } from '../../test/sign-in';
 import { FAKE_KOMOJU_KEY, FakeKomoju, type SignedKomojuEvent } from './fakes/fake-komoju';
 import { KomojuGateway } from './komoju-gateway';
 
@@ -11,7 +10,6 @@ const WEBHOOK_SECRET = 'komoju-webhook-secret-for-tests';
 let t: TestApp;
 let fake: FakeKomoju;
 let seq = 197000;
-const system = { type: 'system' as const, id: null };
 
 beforeAll(async () => {
   fake = await new FakeKomoju({ webhookSecret: WEBHOOK_SECRET, now: () => t.clock.now() }).start();
@@ -24,12 +22,7 @@ afterAll(async () => {
   await fake.stop();
 });
 
-async function invoiceFor(feeType = 'renewal_fee') {
-  const m = await createMember(t.db, { member_number: String(++seq) });
-  const invoice = await t.services.billing.createInvoice(system, { memberId: m.id, feeType, businessKey: `${feeType}:komoju-test:${m.id}`, dueOn: '2027-01-31', fiscalYear: feeType === 'annual_fee' ? 2026 : null });
-  const c = await signInMember(t, m.member_number);
-  return { m, invoice, c, no: invoice.control_no };
-}
+const invoiceFor = (feeType: 'renewal_fee' | 'annual_fee' = 'renewal_fee') => billedMember(t, { memberNumber: String(++seq), feeType });
 
 async function startPay(c: TestClient, no: string, method: string) {
   expect((await c.get(`/billing/${no}/pay`)).statusCode).toBe(200);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
+import { billedMember } from '../../test/billing';
 import { type TestClient, textOf } from '../../test/client';
-import { createMember } from '../../test/factories';
 import { signInMember } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 import type { Gateway } from './gateway';
@@ -22,12 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function renewalInvoice() {
-  const m = await createMember(t.db, { member_number: String(++seq) });
-  const invoice = await t.services.billing.createInvoice(system, { memberId: m.id, feeType: 'renewal_fee', businessKey: `renewal_fee:test:${m.id}`, dueOn: '2027-01-31' });
-  const c = await signInMember(t, m.member_number);
-  return { m, invoice, c, no: invoice.control_no };
-}
+const renewalInvoice = () => billedMember(t, { memberNumber: String(++seq) });
 
 async function startPay(c: TestClient, no: string, method: string) {
   const confirm = await c.get(`/billing/${no}/pay`);
