@@ -1,12 +1,11 @@
 import os from 'node:os';
 import { registerJobs } from '../src/app';
 import { boot } from '../src/boot';
-import { loadConfig } from '../src/platform/config';
 import { fiscalYearOf } from '../src/platform/japanese';
 import { seedDemo } from '../src/seed/demo';
 import { seedScale } from '../src/seed/scale';
 import { seedScaleBilling } from '../src/seed/scale-billing';
-import { baseUrl, CONNECTIONS, DURATION, intEnv, login, loginStaff, printTable, runTargets, startBaseline, type Target, WARMUP, WORKERS } from './common';
+import { baseUrl, benchConfig, CONNECTIONS, DURATION, intEnv, login, loginStaff, printTable, runTargets, startBaseline, type Target, WARMUP, WORKERS } from './common';
 
 /**
  * `npm run bench:billing`: billing at society scale (30,000 members, ~65,000 invoices, ~17,000 payment
@@ -19,11 +18,7 @@ const HEAVY = '115000';
 const NOTIFICATIONS = intEnv('BENCH_NOTIFICATIONS', 1_000, 1);
 const NOTIFY_CONCURRENCY = intEnv('BENCH_NOTIFY_CONCURRENCY', 20, 1);
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-if (config.isProduction) {
-  console.error('The benchmark seeds data and is refused in production.');
-  process.exit(1);
-}
+const config = benchConfig();
 const booted = await boot(config);
 const { database, deps, services, app } = booted;
 let bare: Awaited<ReturnType<typeof startBaseline>> | undefined;

@@ -1,12 +1,23 @@
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type Config, loadConfig } from '../src/platform/config';
 import type { Db } from '../src/platform/db/database';
 import { generate } from 'otplib';
 import { DEMO_PASSWORDS } from '../src/platform/security/passwords';
 import { DEMO_STAFF } from '../src/seed/demo';
 
 /** What the page benchmarks share: settings from the environment, sign-in, load, the printed table. See bench/README.md. */
+
+/** The environment's config, quiet; a benchmark seeds data, so production is refused. */
+export function benchConfig(): Config {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  if (config.isProduction) {
+    console.error('The benchmark seeds data and is refused in production.');
+    process.exit(1);
+  }
+  return config;
+}
 
 export const TARGET = { ratio: 0.6, p99Ms: 50, gzipKb: 30 };
 

@@ -1,5 +1,5 @@
 import { boot } from '../src/boot';
-import { loadConfig } from '../src/platform/config';
+import { benchConfig } from './common';
 import { seedDemo } from '../src/seed/demo';
 import { seedScale } from '../src/seed/scale';
 
@@ -9,11 +9,7 @@ import { seedScale } from '../src/seed/scale';
  * row against members, catalogue, periods and earlier imports) and commit. Target: under 5 s in total.
  */
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-if (config.isProduction) {
-  console.error('The benchmark seeds data and is refused in production.');
-  process.exit(1);
-}
+const config = benchConfig();
 const booted = await boot(config);
 try {
   const { database, services } = booted;

@@ -2,12 +2,11 @@ import os from 'node:os';
 import { sql } from 'kysely';
 import { registerJobs } from '../src/app';
 import { boot } from '../src/boot';
-import { loadConfig } from '../src/platform/config';
 import { fiscalYearOf, fiscalYearRange } from '../src/platform/japanese';
 import { seedDemo } from '../src/seed/demo';
 import { seedScale } from '../src/seed/scale';
 import { seedScaleCredits } from '../src/seed/scale-credits';
-import { baseUrl, CONNECTIONS, DURATION, login, loginStaff, printTable, runTargets, startBaseline, WARMUP, WORKERS } from './common';
+import { baseUrl, benchConfig, CONNECTIONS, DURATION, login, loginStaff, printTable, runTargets, startBaseline, WARMUP, WORKERS } from './common';
 
 /**
  * `npm run bench`: the member pages under load, against a bare Fastify route doing one indexed SELECT on
@@ -17,11 +16,7 @@ import { baseUrl, CONNECTIONS, DURATION, login, loginStaff, printTable, runTarge
 
 const MEMBERS = 30_000;
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-if (config.isProduction) {
-  console.error('The benchmark seeds data and is refused in production.');
-  process.exit(1);
-}
+const config = benchConfig();
 
 // ── The real app, composed exactly as src/main.ts does ────────────────────────────────────────────
 const booted = await boot(config);

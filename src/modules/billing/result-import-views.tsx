@@ -2,7 +2,7 @@ import type { PaymentImportKind, PaymentImportOutcome, PaymentImportRow } from '
 import type { MessageKey } from '../../platform/i18n';
 import { formatDateTime, formatYen } from '../../platform/japanese';
 import type { PageContext } from '../../platform/views/context';
-import { Csrf } from '../../platform/views/forms';
+import { Csrf, CsvFileField } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
 import { COLUMN_NAMES, IMPORT_KINDS, MAX_RESULT_ROWS, OUTCOMES, type Outcome, parseAmount, REQUIRED, type ResultPreview, TO_OVERPAYMENTS } from './result-import';
 import type { PaymentImportSummary } from './result-import-repository';
@@ -47,13 +47,7 @@ export function ResultImportUploadPage({ ctx, recent, message, kind }: { ctx: Pa
             {IMPORT_KINDS.map((k) => <li key={k} id={`kind-${k}-columns`}>{t('resultImport.columnsOf', { kind: t(kindKey(k)), columns: columnsOf(k) })}</li>)}
           </ul>
         </fieldset>
-        <div class={`field${fileError ? ' field--error' : ''}`}>
-          <label for="file" class="field__label">{t('resultImport.file')}<span class="field__required">{t('common.required')}</span></label>
-          <p id="file-hint" class="field__hint">{t('resultImport.fileHint', { max: MAX_RESULT_ROWS })}</p>
-          {fileError && <p id="file-error" class="field__error"><span class="visually-hidden">{t('common.errorPrefix')}: </span>{message}</p>}
-          <input type="file" id="file" name="file" accept=".csv,text/csv" required class="input" aria-describedby={fileError ? 'file-hint file-error' : 'file-hint'}
-            aria-invalid={fileError ? 'true' : undefined} />
-        </div>
+        <CsvFileField ctx={ctx} label="resultImport.file" hint={t('resultImport.fileHint', { max: MAX_RESULT_ROWS })} message={fileError ? message : undefined} />
         <div class="actions"><button type="submit" class="button">{t('resultImport.preview')}</button></div>
       </form>
       <section aria-labelledby="recent-h">

@@ -1,7 +1,7 @@
 import type { CreditImportRow } from '../../platform/db/schema';
 import { formatDateTime } from '../../platform/japanese';
 import type { PageContext } from '../../platform/views/context';
-import { Csrf } from '../../platform/views/forms';
+import { Csrf, CsvFileField } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
 import type { ImportPreview, ImportStatus } from './import';
 import { IMPORT_STATUSES, MAX_IMPORT_ROWS } from './import';
@@ -22,13 +22,7 @@ export function ImportUploadPage({ ctx, recent, message }: { ctx: PageContext; r
       <form method="post" action="/staff/credits/import" enctype="multipart/form-data" novalidate class="narrow">
         {/* The token comes before the file: the CSRF check reads the fields parsed ahead of it. */}
         <Csrf ctx={ctx} />
-        <div class={`field${message ? ' field--error' : ''}`}>
-          <label for="file" class="field__label">{t('import.file')}<span class="field__required">{t('common.required')}</span></label>
-          <p id="file-hint" class="field__hint">{t('import.fileHint', { max: MAX_IMPORT_ROWS })}</p>
-          {message && <p id="file-error" class="field__error"><span class="visually-hidden">{t('common.errorPrefix')}: </span>{message}</p>}
-          <input type="file" id="file" name="file" accept=".csv,text/csv" required class="input" aria-describedby={message ? 'file-hint file-error' : 'file-hint'}
-            aria-invalid={message ? 'true' : undefined} />
-        </div>
+        <CsvFileField ctx={ctx} label="import.file" hint={t('import.fileHint', { max: MAX_IMPORT_ROWS })} message={message} />
         <div class="actions"><button type="submit" class="button">{t('import.preview')}</button></div>
       </form>
       <section aria-labelledby="recent-h">

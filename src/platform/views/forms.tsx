@@ -33,6 +33,19 @@ function FieldShell(p: {
   );
 }
 
+/** The CSV file of an import form (credits, payment results): required, described by its hint and the upload's error. */
+export function CsvFileField({ ctx, label, hint, message }: { ctx: PageContext; label: MessageKey; hint: string; message?: string }) {
+  return (
+    <div class={`field${message ? ' field--error' : ''}`}>
+      <label for="file" class="field__label">{ctx.t(label)}<span class="field__required">{ctx.t('common.required')}</span></label>
+      <p id="file-hint" class="field__hint">{hint}</p>
+      {message && <p id="file-error" class="field__error"><span class="visually-hidden">{ctx.t('common.errorPrefix')}: </span>{message}</p>}
+      <input type="file" id="file" name="file" accept=".csv,text/csv" required class="input" aria-describedby={message ? 'file-hint file-error' : 'file-hint'}
+        aria-invalid={message ? 'true' : undefined} />
+    </div>
+  );
+}
+
 interface FieldProps {
   ctx: PageContext;
   name: string;
