@@ -9,6 +9,7 @@ import * as m0007 from './0007_receipts';
 import * as m0008 from './0008_payment_slips';
 import * as m0009 from './0009_payment_attempts';
 import * as m0010 from './0010_overpayments';
+import * as m0013 from './0013_renewal_applications';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_payment_slips': m0008,
   '0009_payment_attempts': m0009,
   '0010_overpayments': m0010,
+  '0013_renewal_applications': m0013,
 };

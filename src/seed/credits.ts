@@ -56,6 +56,10 @@ export function demoCycles(fiscalYear: number) {
   return [fiscalYear - 1, fiscalYear].map((fy) => ({
     fiscal_year: fy, name_ja: `${fy}年度更新`, name_en: `Fiscal ${fy} renewal`, period_end: `${fy + 1}-03-31`,
     required_credits: 50, self_report_cap: 18, category_minimums: [{ category: 'I', min: 10 }], group_limits: [{ group: 'regional_meeting', maxPerPeriod: 10 }],
+    // The new period: 5 years from 1 April; every 年会費 up to the cycle's own year; the window from April to January.
+    new_period_start: `${fy + 1}-04-01`, new_period_end: `${fy + 6}-03-31`, last_annual_fee_year: fy, renewal_fee_code: 'renewal_fee',
+    window_opens_on: `${fy}-04-01`, window_closes_on: `${fy + 1}-01-31`, payment_due_on: `${fy + 1}-02-28`,
+    study_abroad: { waivesCredits: true, minConsecutiveMonths: 10, creditsPerMonth: 1, category: 'V' },
   }));
 }
 

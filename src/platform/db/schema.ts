@@ -174,7 +174,23 @@ export interface RenewalCyclesTable {
   self_report_cap: number;
   category_minimums: ColumnType<CategoryMinimum[], string | undefined, string>;
   group_limits: ColumnType<GroupLimit[], string | undefined, string>;
+  new_period_start: DateColumn;
+  new_period_end: DateColumn;
+  last_annual_fee_year: number;
+  renewal_fee_code: Generated<string>;
+  window_opens_on: DateColumn;
+  window_closes_on: DateColumn;
+  payment_due_on: DateColumn;
+  study_abroad: ColumnType<StudyAbroadRule, string | undefined, string>;
   created_at: Timestamp;
+}
+
+/** 留学 as data in the cycle: whether a stay across the new period's start waives the credit condition, and the credits a verified stay earns. */
+export interface StudyAbroadRule {
+  waivesCredits: boolean;
+  minConsecutiveMonths: number;
+  creditsPerMonth: number;
+  category: string;
 }
 
 export interface CreditCategoriesTable {
@@ -443,6 +459,52 @@ export interface OverpaymentsTable {
   updated_at: Generated<Date>;
 }
 
+// ── applications (専門医資格申請情報) ──────────────────────────────────────────────────────────────
+export type ApplicationType = 'initial' | 'renewal' | 'withdrawal';
+export type ApplicationStatus = 'draft' | 'submitted' | 'completed' | 'withdrawn' | 'submitted_for_review' | 'cancelled';
+
+export interface ApplicationsTable {
+  id: Generated<number>;
+  application_no: Generated<string>;
+  member_id: number;
+  cycle_id: number | null;
+  type: ApplicationType;
+  status: ColumnType<ApplicationStatus, ApplicationStatus | undefined>;
+  base_qualification: string | null;
+  base_qualification_number: string | null;
+  base_qualification_year: number | null;
+  base_period_start: DateColumn | null;
+  base_period_end: DateColumn | null;
+  abroad: Generated<boolean>;
+  abroad_departed_on: DateColumn | null;
+  abroad_returned_on: DateColumn | null;
+  abroad_ongoing: Generated<boolean>;
+  withdrawal_reason: string | null;
+  withdrawal_reason_other: Generated<string>;
+  licence_date: DateColumn | null;
+  acls_valid_until: DateColumn | null;
+  invoice_id: number | null;
+  granted_period_start: DateColumn | null;
+  granted_period_end: DateColumn | null;
+  submitted_at: TimestampNullable;
+  completed_at: TimestampNullable;
+  withdrawn_at: TimestampNullable;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApplicationEventsTable {
+  id: Generated<number>;
+  application_id: number;
+  occurred_at: Timestamp;
+  actor_type: string;
+  actor_id: number | null;
+  action: string;
+  from_status: ApplicationStatus | null;
+  to_status: ApplicationStatus;
+  detail: Generated<string>;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -475,6 +537,8 @@ export interface Database {
   payment_attempts: PaymentAttemptsTable;
   payment_notifications: PaymentNotificationsTable;
   overpayments: OverpaymentsTable;
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -497,3 +561,5 @@ export type InvoiceEvent = Selectable<InvoiceEventsTable>;
 export type Receipt = Selectable<ReceiptsTable>;
 export type PaymentAttempt = Selectable<PaymentAttemptsTable>;
 export type Overpayment = Selectable<OverpaymentsTable>;
+export type Application = Selectable<ApplicationsTable>;
+export type ApplicationEvent = Selectable<ApplicationEventsTable>;
