@@ -24,6 +24,10 @@ import { ErrorPage } from './platform/views/error-page';
 import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath } from './platform/web';
 import { isLocale, type MessageKey } from './platform/i18n';
 import { apiRoutes } from './modules/api/routes';
+import { EligibilityService } from './modules/applications/eligibility';
+import { applicationRoutes } from './modules/applications/routes';
+import { ApplicationsService } from './modules/applications/service';
+import { ApplicationsRelated, TaskList } from './modules/applications/views';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
@@ -90,6 +94,8 @@ export interface Services {
   creditImport: CreditImportService;
   attendance: AttendanceService;
   api: ApiService;
+  /** 専門医資格申請情報 and the one eligibility check it submits with. */
+  applications: ApplicationsService;
   mailer: Mailer;
   sessions: SessionStore;
 }
@@ -120,7 +126,11 @@ export function createServices(deps: AppDeps): Services {
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
+  const eligibility = new EligibilityService({ members, cycles, credits, billing });
+  const applications = new ApplicationsService({ db, clock, mailer, members, cycles, billing, eligibility, baseUrl: config.baseUrl });
+  // A paid 専門医更新料 completes its renewal (更新完了).
+  billing.onSettled((event) => applications.onInvoiceSettled(event));
+  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -294,16 +304,22 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
 
   // ── Modules ─────────────────────────────────────────────────────────────────────────────────────
   memberAuthRoutes(app, { web, auth: services.auth, secureCookies: secure, rateLimit: config.authRateLimit });
-  homeRoutes(app, { web, members: services.members, notices: services.notices, clock: deps.clock, requireMember, links: [
+  homeRoutes(app, { web, members: services.members, notices: services.notices, clock: deps.clock, requireMember,
+    tasks: async (ctx, memberId) => {
+      const status = await services.applications.renewalStatus(memberId);
+      return status ? <TaskList ctx={ctx} status={status} /> : undefined;
+    }, links: [
     { href: 'https://www.j-circ.or.jp/', label: 'home.elearning' },
     { href: 'https://www.j-circ.or.jp/annual/', label: 'home.annualMeetings' },
     { href: 'https://www.j-circ.or.jp/specialist/', label: 'home.creditTable' },
   ] });
   memberProfileRoutes(app, { web, members: services.members, requireMember, related: async (ctx, memberId) => {
-    const [{ latest, room }, invoices] = await Promise.all([services.credits.relatedSummary(memberId), services.billing.listForMember(memberId)]);
-    return <><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} /></>;
+    const [{ latest, room }, invoices, applications] = await Promise.all([
+      services.credits.relatedSummary(memberId), services.billing.listForMember(memberId), services.applications.listForMember(memberId)]);
+    return <><ApplicationsRelated ctx={ctx} views={applications} /><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} /></>;
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
+  applicationRoutes(app, { web, applications: services.applications, billing: services.billing, requireMember });
   billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff,
     paymentSlots: async (ctx, view) => paymentSections(ctx, view, await services.payments.stateFor(view)) });
   paymentRoutes(app, { web, billing: services.billing, payments: services.payments, requireMember, seller: config.receipt.issuerName, address: config.receipt.issuerAddress });

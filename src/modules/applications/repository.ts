@@ -1,0 +1,52 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { Executor } from '../../platform/db/database';
+import type { Application, ApplicationEvent, ApplicationsTable, ApplicationStatus } from '../../platform/db/schema';
+
+export type NewApplication = Insertable<ApplicationsTable>;
+export type ApplicationChanges = Omit<Updateable<ApplicationsTable>, 'id' | 'application_no' | 'member_id' | 'type' | 'created_at'>;
+
+export class ApplicationsRepository {
+  async insert(db: Executor, row: NewApplication): Promise<Application> {
+    return db.insertInto('applications').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async forMember(db: Executor, memberId: number): Promise<Application[]> {
+    return db.selectFrom('applications').selectAll().where('member_id', '=', memberId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  }
+
+  /** One record by 申請番号, only the member's own; `forUpdate` locks it for the caller's transaction. */
+  async findForMember(db: Executor, memberId: number, applicationNo: string, forUpdate = false): Promise<Application | undefined> {
+    let q = db.selectFrom('applications').selectAll().where('member_id', '=', memberId).where('application_no', '=', applicationNo);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async findById(db: Executor, id: number, forUpdate = false): Promise<Application | undefined> {
+    let q = db.selectFrom('applications').selectAll().where('id', '=', id);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  /** The member's records of one cycle in given states (e.g. a withdrawal already made, a renewal already submitted). */
+  async forCycle(db: Executor, memberId: number, cycleId: number, statuses: ApplicationStatus[], forUpdate = false): Promise<Application[]> {
+    let q = db.selectFrom('applications').selectAll().where('member_id', '=', memberId).where('cycle_id', '=', cycleId).where('status', 'in', statuses).orderBy('id');
+    if (forUpdate) q = q.forUpdate();
+    return q.execute();
+  }
+
+  async update(db: Executor, id: number, changes: ApplicationChanges): Promise<void> {
+    await db.updateTable('applications').set(changes).where('id', '=', id).execute();
+  }
+
+  async delete(db: Executor, id: number): Promise<void> {
+    await db.deleteFrom('applications').where('id', '=', id).execute();
+  }
+
+  async insertEvent(db: Executor, row: { application_id: number; occurred_at: Date; actor_type: string; actor_id: number | null; action: string; from_status: ApplicationStatus | null; to_status: ApplicationStatus; detail?: string }): Promise<void> {
+    await db.insertInto('application_events').values(row).execute();
+  }
+
+  async events(db: Executor, applicationId: number): Promise<ApplicationEvent[]> {
+    return db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
+  }
+}
