@@ -58,6 +58,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       acls_valid_until          date,
       -- The 専門医更新料 invoice billing created on submission (billing owns the row; no foreign key across modules).
       invoice_id                integer,
+      -- 留学: the 在籍証明書 (copy) is uploaded, possibly after return, and verified by the secretariat.
+      abroad_verified_at        timestamptz,
+      abroad_verified_by        integer,
       granted_period_start      date,
       granted_period_end        date,
       submitted_at              timestamptz,
@@ -85,4 +88,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       detail          text NOT NULL DEFAULT ''
     )`.execute(db);
   await sql`CREATE INDEX application_events_application ON application_events (application_id, id)`.execute(db);
+
+  await sql`
+    CREATE TABLE application_files (
+      id              integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      application_id  integer NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+      kind            text NOT NULL CHECK (kind IN ('enrollment_certificate')),
+      stored_name     text NOT NULL UNIQUE,
+      original_name   text NOT NULL,
+      content_type    text NOT NULL CHECK (content_type IN ('application/pdf', 'image/jpeg', 'image/png')),
+      size_bytes      integer NOT NULL CHECK (size_bytes > 0),
+      sha256          text NOT NULL,
+      uploaded_at     timestamptz NOT NULL DEFAULT now()
+    )`.execute(db);
+  await sql`CREATE INDEX application_files_application ON application_files (application_id)`.execute(db);
 }

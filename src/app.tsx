@@ -27,7 +27,7 @@ import { apiRoutes } from './modules/api/routes';
 import { EligibilityService } from './modules/applications/eligibility';
 import { applicationRoutes } from './modules/applications/routes';
 import { ApplicationsService } from './modules/applications/service';
-import { ApplicationsRelated, TaskList } from './modules/applications/views';
+import { ApplicationsRelated, StaffApplicationsSection, TaskList } from './modules/applications/views';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
@@ -127,7 +127,7 @@ export function createServices(deps: AppDeps): Services {
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
   const eligibility = new EligibilityService({ members, cycles, credits, billing });
-  const applications = new ApplicationsService({ db, clock, mailer, members, cycles, billing, eligibility, baseUrl: config.baseUrl });
+  const applications = new ApplicationsService({ db, clock, mailer, members, cycles, billing, eligibility, files, baseUrl: config.baseUrl });
   // A paid 専門医更新料 completes its renewal (更新完了).
   billing.onSettled((event) => applications.onInvoiceSettled(event));
   return { members, auth, notices, staff, checkin, cycles, billing, overpayments, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
@@ -213,6 +213,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/credits/checkin', label: 'nav.staffCheckin' },
       { href: '/staff/catalogue', label: 'catalogue.title' },
       { href: '/staff/billing/slips', label: 'staff.slipsTitle' },
+      { href: '/staff/applications', label: 'applications.queueTitle' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -319,7 +320,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     return <><ApplicationsRelated ctx={ctx} views={applications} /><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} /></>;
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
-  applicationRoutes(app, { web, applications: services.applications, billing: services.billing, requireMember });
+  applicationRoutes(app, { web, applications: services.applications, billing: services.billing, members: services.members, requireMember, requireStaff });
   billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff,
     paymentSlots: async (ctx, view) => paymentSections(ctx, view, await services.payments.stateFor(view)) });
   paymentRoutes(app, { web, billing: services.billing, payments: services.payments, requireMember, seller: config.receipt.issuerName, address: config.receipt.issuerAddress });
@@ -333,8 +334,9 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
   staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => {
-      const [{ transcript }, invoices] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId)]);
-      return <><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff /></>;
+      const [{ transcript }, invoices, applications] = await Promise.all([
+        services.credits.transcript(memberId), services.billing.listForMember(memberId), services.applications.listForMember(memberId)]);
+      return <><StaffApplicationsSection ctx={ctx} views={applications} /><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff /></>;
     } });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { type TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
-import { seedCreditRules, signInMember } from '../../test/sign-in';
+import { seedCreditRules, signInMember, signInStaff } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 import type { Member } from '../../platform/db/schema';
 
@@ -188,6 +188,36 @@ describe('STEP④ 専門医資格更新申請', () => {
     expect(textOf(c.last!.body)).toContain('留学により、研修単位取得の条件は免除されます。');
     expect((await c.post(`/applications/${no}/submit`, {})).statusCode).toBe(303);
     expect((await applicationRow(no)).status).toBe('submitted');
+  });
+
+  it('takes the 在籍証明書 with the proof upload rules (after submission too); staff verify it', async () => {
+    const { c } = await target({ paid: [2026] });
+    const no = await saveRenewal(c, { ...renewalForm, abroad: 'yes', abroadDepartedOn: '2025-09-01', abroadStatus: 'ongoing' });
+    await c.get(`/applications/${no}`);
+    await c.post(`/applications/${no}/submit`, {});
+    await c.get(`/applications/${no}`);
+    const html = await c.postMultipart(`/applications/${no}/files`, {}, [{ name: 'file', filename: 'page.pdf', type: 'application/pdf', data: Buffer.from('<html><script>alert(1)</script>') }]);
+    expect(html.statusCode).toBe(400);
+    expect(textOf(html.body)).toContain('証明書類未提出');
+    await c.get(`/applications/${no}`);
+    const ok = await c.postMultipart(`/applications/${no}/files`, {}, [{ name: 'file', filename: '在籍証明書.pdf', type: 'application/pdf', data: Buffer.from('%PDF-1.4\n%%EOF\n') }]);
+    expect(ok.headers.location).toBe(`/applications/${no}`);
+    const page = await c.get(`/applications/${no}`);
+    expect(textOf(page.body)).toContain('証明書類提出済み（事務局で確認中）');
+    const fileHref = page.body.match(new RegExp(`href="(/applications/${no}/files/\\d+)"`))![1]!;
+    expect((await c.get(fileHref)).body).toContain('%PDF-1.4');
+    expect((await (await target()).c.get(fileHref)).statusCode).toBe(404);
+
+    const { c: staff } = await signInStaff(t);
+    const id = (await applicationRow(no)).id;
+    expect(textOf((await staff.get('/staff/applications')).body)).toContain(no);
+    expect(textOf((await staff.get(`/staff/applications/${id}`)).body)).toContain('在籍証明書.pdf');
+    expect((await staff.post(`/staff/applications/${id}/verify`, {})).headers.location).toBe(`/staff/applications/${id}`);
+    expect((await applicationRow(no)).abroad_verified_at).not.toBeNull();
+    expect(textOf((await staff.get('/staff/applications')).body)).not.toContain(no);
+    expect(textOf((await c.get(`/applications/${no}`)).body)).toContain('証明書類確認済み');
+    expect((await staff.post(`/staff/applications/${id}/verify`, { _csrf: staff.csrfToken() }, { csrf: false })).statusCode).toBe(409);
+    expect((await c.get(`/staff/applications/${id}`)).statusCode).toBe(303);
   });
 
   it('asks for the return date or 留学中 when abroad', async () => {

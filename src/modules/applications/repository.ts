@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database';
-import type { Application, ApplicationEvent, ApplicationsTable, ApplicationStatus } from '../../platform/db/schema';
+import type { Application, ApplicationEvent, ApplicationFile, ApplicationsTable, ApplicationStatus } from '../../platform/db/schema';
 
 export type NewApplication = Insertable<ApplicationsTable>;
 export type ApplicationChanges = Omit<Updateable<ApplicationsTable>, 'id' | 'application_no' | 'member_id' | 'type' | 'created_at'>;
@@ -48,5 +48,24 @@ export class ApplicationsRepository {
 
   async events(db: Executor, applicationId: number): Promise<ApplicationEvent[]> {
     return db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
+  }
+
+  async insertFile(db: Executor, row: Omit<ApplicationFile, 'id' | 'uploaded_at'>): Promise<ApplicationFile> {
+    return db.insertInto('application_files').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async files(db: Executor, applicationId: number): Promise<ApplicationFile[]> {
+    return db.selectFrom('application_files').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
+  }
+
+  async file(db: Executor, applicationId: number, fileId: number): Promise<ApplicationFile | undefined> {
+    return db.selectFrom('application_files').selectAll().where('application_id', '=', applicationId).where('id', '=', fileId).executeTakeFirst();
+  }
+
+  /** 留学 certificates uploaded and not yet verified, oldest first (the secretariat's queue). */
+  async certificatesToVerify(db: Executor): Promise<Application[]> {
+    return db.selectFrom('applications').selectAll().where('abroad', '=', true).where('abroad_verified_at', 'is', null)
+      .where((eb) => eb.exists(eb.selectFrom('application_files').select('id').whereRef('application_files.application_id', '=', 'applications.id')))
+      .orderBy('updated_at').orderBy('id').execute();
   }
 }

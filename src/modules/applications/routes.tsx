@@ -1,15 +1,30 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import type { Application, ApplicationType } from '../../platform/db/schema';
-import { notFound, RuleViolation } from '../../platform/errors';
+import { attachmentHeader } from '../../platform/csv';
+import type { Application, ApplicationFile, ApplicationType } from '../../platform/db/schema';
+import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { FormErrors, FormValues } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
 import type { BillingService } from '../billing/service';
+import { fullName, type MembersService } from '../members/service';
 import { initialSchema, renewalSchema, typeSchema, withdrawalSchema } from './schemas';
 import type { ApplicationsService, DraftInput } from './service';
 import {
-  ApplicationPage, InitialFormPage, RefusedPage, RenewalFormPage, SubmittedPage, TypePage, WithdrawalFormPage, WithdrawConfirmPage, WithdrawnPage,
+  ApplicationPage, CertificateQueuePage, InitialFormPage, RefusedPage, RenewalFormPage, StaffApplicationPage, SubmittedPage, TypePage, WithdrawalFormPage,
+  WithdrawConfirmPage, WithdrawnPage,
 } from './views';
+
+/** Multipart bodies (attachFieldsToBody): a file has toBuffer(). */
+interface MultipartFile { type: 'file'; filename: string; toBuffer(): Promise<Buffer> }
+
+function sendFile(reply: FastifyReply, file: ApplicationFile, stream: NodeJS.ReadableStream) {
+  return reply
+    .header('content-type', file.content_type)
+    .header('content-disposition', attachmentHeader(file.original_name, file.content_type === 'application/pdf' ? 'attachment' : 'inline'))
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', 'private, no-store')
+    .send(stream);
+}
 
 const APPLICATION_NO = /^SN-\d{1,10}$/;
 const TYPES: ApplicationType[] = ['initial', 'renewal', 'withdrawal'];
@@ -47,8 +62,10 @@ function parseDraft(type: ApplicationType, body: unknown): { ok: true; input: Dr
   return form.ok ? { ok: true, input: { type, data: form.data } } : form;
 }
 
-export function applicationRoutes(app: FastifyInstance, deps: { web: Web; applications: ApplicationsService; billing: BillingService; requireMember: preHandlerHookHandler }) {
-  const { web, applications, billing, requireMember } = deps;
+export function applicationRoutes(app: FastifyInstance, deps: {
+  web: Web; applications: ApplicationsService; billing: BillingService; members: MembersService; requireMember: preHandlerHookHandler; requireStaff: preHandlerHookHandler;
+}) {
+  const { web, applications, billing, members, requireMember, requireStaff } = deps;
   const guarded = { preHandler: requireMember };
   const noOf = (raw: string) => {
     if (!APPLICATION_NO.test(raw)) throw notFound('application');
@@ -106,6 +123,28 @@ export function applicationRoutes(app: FastifyInstance, deps: { web: Web; applic
     const view = await applications.getForMember(req.member!.id, noOf(req.params.no));
     const status = view.application.type === 'renewal' ? await applications.renewalStatus(req.member!.id) : undefined;
     return web.render(reply, <ApplicationPage ctx={web.context(req, reply)} view={view} events={view.events} status={status} />);
+  });
+
+  // ── 留学: 在籍証明書 (copy), the credit proofs' upload rules ─────────────────────────────────────────
+  app.post<{ Params: { no: string } }>('/applications/:no/files', guarded, async (req, reply) => {
+    const no = noOf(req.params.no);
+    const raw = ((req.body ?? {}) as Record<string, unknown>).file;
+    const file = (Array.isArray(raw) ? raw : [raw]).find((f): f is MultipartFile => (f as MultipartFile)?.type === 'file');
+    try {
+      const data = file ? await file.toBuffer() : Buffer.alloc(0);
+      await applications.attachCertificate(web.actor(req), req.member!.id, no, { data, name: file?.filename ?? '' });
+    } catch (err) {
+      if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      const view = await applications.getForMember(req.member!.id, no);
+      const status = await applications.renewalStatus(req.member!.id);
+      return web.render(reply, <ApplicationPage ctx={web.context(req, reply)} view={view} events={view.events} status={status} uploadError={req.t(err.key, err.params)} />, err.status);
+    }
+    return web.redirect(reply, `/applications/${no}`, 'applications.certificateUploaded');
+  });
+
+  app.get<{ Params: { no: string; fileId: string } }>('/applications/:no/files/:fileId', guarded, async (req, reply) => {
+    const file = await applications.fileForMember(req.member!.id, noOf(req.params.no), idParam(req.params.fileId, 'file'));
+    return sendFile(reply, file, applications.openFile(file));
   });
 
   app.get<{ Params: { no: string } }>('/applications/:no/edit', guarded, async (req, reply) => {
@@ -170,5 +209,28 @@ export function applicationRoutes(app: FastifyInstance, deps: { web: Web; applic
     const view = await applications.getForMember(req.member!.id, noOf(req.params.no));
     if (view.application.status !== 'withdrawn') return reply.redirect(`/applications/${view.application.application_no}`, 303);
     return web.render(reply, <WithdrawnPage ctx={web.context(req, reply)} view={view} />);
+  });
+
+  // ── 事務局: the certificates to verify, one application, 「確認済みにする」 ───────────────────────────────
+  const staffGuard = { preHandler: requireStaff };
+  app.get('/staff/applications', staffGuard, async (req, reply) =>
+    web.render(reply, <CertificateQueuePage ctx={web.context(req, reply, 'staff')} views={await applications.certificatesToVerify()} />));
+
+  app.get<{ Params: { id: string } }>('/staff/applications/:id', staffGuard, async (req, reply) => {
+    const view = await applications.getForStaff(idParam(req.params.id, 'application'));
+    const member = await members.getById(view.application.member_id);
+    return web.render(reply, <StaffApplicationPage ctx={web.context(req, reply, 'staff')} view={view}
+      memberLink={{ href: `/staff/members/${member.member_number}`, label: `${member.member_number} ${fullName(member)}` }} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/applications/:id/verify', staffGuard, async (req, reply) => {
+    const id = idParam(req.params.id, 'application');
+    await applications.verifyCertificate(web.actor(req), id);
+    return web.redirect(reply, `/staff/applications/${id}`, 'applications.certificateVerified');
+  });
+
+  app.get<{ Params: { id: string; fileId: string } }>('/staff/applications/:id/files/:fileId', staffGuard, async (req, reply) => {
+    const file = await applications.fileForStaff(idParam(req.params.id, 'application'), idParam(req.params.fileId, 'file'));
+    return sendFile(reply, file, applications.openFile(file));
   });
 }

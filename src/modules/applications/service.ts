@@ -1,11 +1,12 @@
 import { type Actor, audit, systemActor } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
 import type { Db, Executor } from '../../platform/db/database';
-import type { Application, ApplicationEvent, ApplicationStatus, ApplicationType, Member, RenewalCycle } from '../../platform/db/schema';
+import type { Application, ApplicationEvent, ApplicationFile, ApplicationStatus, ApplicationType, Member, RenewalCycle } from '../../platform/db/schema';
 import { notFound, RuleViolation } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
 import { formatDateEn, formatDateJa, dateOnly, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Mailer } from '../../platform/mail/mailer';
+import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
 import type { BillingService, InvoiceSettled } from '../billing/service';
 import type { CyclesService } from '../cycles/service';
 import { fullName, type MembersService } from '../members/service';
@@ -63,7 +64,7 @@ export class ApplicationsService {
   private repo = new ApplicationsRepository();
 
   constructor(private deps: {
-    db: Db; clock: Clock; mailer: Mailer; members: MembersService; cycles: CyclesService; billing: BillingService; eligibility: EligibilityService; baseUrl: string;
+    db: Db; clock: Clock; mailer: Mailer; members: MembersService; cycles: CyclesService; billing: BillingService; eligibility: EligibilityService; files: FileStore; baseUrl: string;
   }) {}
 
   private today(): string {
@@ -86,10 +87,92 @@ export class ApplicationsService {
     return Promise.all(rows.map((r) => this.view(r)));
   }
 
-  async getForMember(memberId: number, applicationNo: string): Promise<ApplicationView & { events: ApplicationEvent[] }> {
+  async getForMember(memberId: number, applicationNo: string): Promise<ApplicationView & { events: ApplicationEvent[]; files: ApplicationFile[] }> {
     const application = await this.repo.findForMember(this.deps.db, memberId, applicationNo);
     if (!application) throw notFound('application');
-    return { ...(await this.view(application)), events: await this.repo.events(this.deps.db, application.id) };
+    return this.record(application);
+  }
+
+  private async record(application: Application) {
+    const [view, events, files] = await Promise.all([this.view(application), this.repo.events(this.deps.db, application.id), this.repo.files(this.deps.db, application.id)]);
+    return { ...view, events, files };
+  }
+
+  // ── 留学: the 在籍証明書 (copy), uploaded with the credit proofs' rules, verified by the secretariat ─────
+
+  /** Upload the enrollment certificate, possibly after return (even once the cycle has closed), until it is verified. */
+  async attachCertificate(actor: Actor, memberId: number, applicationNo: string, file: { data: Buffer; name: string }): Promise<ApplicationFile> {
+    if (file.data.length === 0) throw new RuleViolation('credits.fileEmpty', {}, 'bad_request');
+    if (file.data.length > MAX_UPLOAD_BYTES) throw new RuleViolation('credits.fileTooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }, 'bad_request');
+    const type = sniffType(file.data);
+    if (!type) throw new RuleViolation('credits.fileType', {}, 'bad_request');
+    const check = (a: Application | undefined): Application => {
+      if (!a || a.type !== 'renewal') throw notFound('application');
+      if (!a.abroad || a.abroad_verified_at || a.status === 'cancelled') throw new RuleViolation('applications.certificateNotExpected', {}, 'conflict');
+      return a;
+    };
+    check(await this.repo.findForMember(this.deps.db, memberId, applicationNo));
+    // The file goes to disk first; if the record cannot be written it is removed again: never a row without its file.
+    const stored = await this.deps.files.save(file.data, type).catch(() => {
+      throw new RuleViolation('credits.fileStoreFailed', {}, 'unavailable');
+    });
+    try {
+      return await this.deps.db.transaction().execute(async (tx) => {
+        const application = check(await this.repo.findForMember(tx, memberId, applicationNo, true));
+        const row = await this.repo.insertFile(tx, {
+          application_id: application.id, kind: 'enrollment_certificate', stored_name: stored.storedName, original_name: safeOriginalName(file.name),
+          content_type: type, size_bytes: file.data.length, sha256: stored.sha256,
+        });
+        await this.repo.update(tx, application.id, { updated_at: this.deps.clock.now() });
+        await audit(tx, actor, { action: 'application.certificate_attached', subjectType: 'application', subjectId: application.application_no, memberId, detail: { file: row.original_name, bytes: row.size_bytes, type } });
+        return row;
+      });
+    } catch (err) {
+      await this.deps.files.remove(stored.storedName);
+      throw err;
+    }
+  }
+
+  async fileForMember(memberId: number, applicationNo: string, fileId: number): Promise<ApplicationFile> {
+    const application = await this.repo.findForMember(this.deps.db, memberId, applicationNo);
+    const file = application ? await this.repo.file(this.deps.db, application.id, fileId) : undefined;
+    if (!file) throw notFound('file');
+    return file;
+  }
+
+  async fileForStaff(applicationId: number, fileId: number): Promise<ApplicationFile> {
+    const file = await this.repo.file(this.deps.db, applicationId, fileId);
+    if (!file) throw notFound('file');
+    return file;
+  }
+
+  openFile(file: ApplicationFile) {
+    return this.deps.files.open(file.stored_name);
+  }
+
+  async getForStaff(id: number) {
+    const application = await this.repo.findById(this.deps.db, id);
+    if (!application) throw notFound('application');
+    return this.record(application);
+  }
+
+  /** The secretariat's queue: uploaded certificates not yet verified. */
+  async certificatesToVerify(): Promise<ApplicationView[]> {
+    return Promise.all((await this.repo.certificatesToVerify(this.deps.db)).map((a) => this.view(a)));
+  }
+
+  /** 事務局: the certificate was checked; the record stops showing 確認待ち. Audited. */
+  async verifyCertificate(actor: Actor, id: number): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const application = await this.repo.findById(tx, id, true);
+      if (!application) throw notFound('application');
+      const files = await this.repo.files(tx, id);
+      if (!application.abroad || application.abroad_verified_at || files.length === 0) throw new RuleViolation('applications.certificateNotVerifiable', {}, 'conflict');
+      const now = this.deps.clock.now();
+      await this.repo.update(tx, id, { abroad_verified_at: now, abroad_verified_by: actor.id, updated_at: now });
+      await this.event(tx, actor, application, 'verify_certificate', application.status, application.status);
+      await audit(tx, actor, { action: 'application.certificate_verified', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id });
+    });
   }
 
   /** The renewal cycle a member is due for (and may apply in), or undefined. */

@@ -1,4 +1,4 @@
-import type { Application, ApplicationEvent, ApplicationStatus, ApplicationType, RenewalCycle } from '../../platform/db/schema';
+import type { Application, ApplicationEvent, ApplicationFile, ApplicationStatus, ApplicationType, RenewalCycle } from '../../platform/db/schema';
 import type { MessageKey } from '../../platform/i18n';
 import { formatYen, warekiFiscalYear } from '../../platform/japanese';
 import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
@@ -199,9 +199,16 @@ function Row({ label, children }: { label: string; children: preact.ComponentChi
   return <div class="summary__row"><dt>{label}</dt><dd>{children}</dd></div>;
 }
 
-function Details({ ctx, view }: { ctx: PageContext; view: ApplicationView }) {
+/** 証明書類未提出 until the 在籍証明書 is uploaded, then 確認待ち until the secretariat has checked it. */
+function CertificateBadge({ ctx, application: a }: { ctx: PageContext; application: Application & { certificateCount?: number } }) {
+  const state = a.abroad_verified_at ? 'verified' : (a.certificateCount ?? 0) > 0 ? 'uploaded' : 'missing';
+  return <span class={`badge badge--certificate-${state}`}>{ctx.t(`applications.certificate.${state}`)}</span>;
+}
+
+function Details({ ctx, view }: { ctx: PageContext; view: ApplicationView & { files?: ApplicationFile[] } }) {
   const t = ctx.t;
-  const { application: a, cycle } = view;
+  const { cycle } = view;
+  const a = { ...view.application, certificateCount: view.files?.length ?? 0 };
   return (
     <dl class="summary">
       <Row label={t('applications.col.no')}>{a.application_no}</Row>
@@ -221,7 +228,7 @@ function Details({ ctx, view }: { ctx: PageContext; view: ApplicationView }) {
               {t('applications.abroadSummary', {
                 from: formatDate(ctx, a.abroad_departed_on), to: a.abroad_ongoing ? t('applications.abroadStatus.ongoing') : formatDate(ctx, a.abroad_returned_on),
               })}{' '}
-              <span class="badge badge--overdue">{t('applications.certificateMissing')}</span>
+              <CertificateBadge ctx={ctx} application={a} />
             </>
           )}
         </Row>
@@ -320,8 +327,37 @@ function History({ ctx, events }: { ctx: PageContext; events: ApplicationEvent[]
 }
 
 /** One record, opened by its 申請番号: the fields, where the member stands, and the action its state allows. */
-export function ApplicationPage({ ctx, view, events, status, message }: {
-  ctx: PageContext; view: ApplicationView; events: ApplicationEvent[]; status?: RenewalStatus; message?: string;
+/** 在籍証明書 (copy): the files, and the upload form until the secretariat has verified it. */
+function CertificateSection({ ctx, application: a, files, action, uploadError }: { ctx: PageContext; application: Application; files: ApplicationFile[]; action?: string; uploadError?: string }) {
+  const t = ctx.t;
+  return (
+    <section class="card" aria-labelledby="certificate-h">
+      <h2 id="certificate-h">{t('applications.certificateTitle')}</h2>
+      <p><CertificateBadge ctx={ctx} application={{ ...a, certificateCount: files.length }} /></p>
+      {files.length > 0 && (
+        <ul class="related-list">
+          {files.map((f) => <li key={f.id}><a href={`${action ? action.replace(/\/files$/, '') : ''}/files/${f.id}`}>{f.original_name}</a> ({Math.ceil(f.size_bytes / 1024)} KB)</li>)}
+        </ul>
+      )}
+      {action && !a.abroad_verified_at && a.status !== 'cancelled' && (
+        <form method="post" action={action} enctype="multipart/form-data" novalidate>
+          <Csrf ctx={ctx} />
+          <div class={`field${uploadError ? ' field--error' : ''}`}>
+            <label for="file" class="field__label">{t('applications.certificateFile')}</label>
+            <p id="file-hint" class="field__hint">{t('applications.certificateHint')}</p>
+            {uploadError && <p id="file-error" class="field__error" role="alert">{uploadError}</p>}
+            <input id="file" name="file" type="file" accept="application/pdf,image/jpeg,image/png" class="input"
+              aria-describedby={uploadError ? 'file-hint file-error' : 'file-hint'} />
+          </div>
+          <button type="submit" class="button button--secondary">{t('credits.upload')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function ApplicationPage({ ctx, view, events, status, message, uploadError }: {
+  ctx: PageContext; view: ApplicationView & { files: ApplicationFile[] }; events: ApplicationEvent[]; status?: RenewalStatus; message?: string; uploadError?: string;
 }) {
   const t = ctx.t;
   const a = view.application;
@@ -347,6 +383,9 @@ export function ApplicationPage({ ctx, view, events, status, message }: {
           </div>
         )}
       </section>
+      {a.type === 'renewal' && a.abroad && (
+        <CertificateSection ctx={ctx} application={a} files={view.files} action={`/applications/${no}/files`} uploadError={uploadError} />
+      )}
       {draft && a.type === 'renewal' && (
         <form method="post" action={`/applications/${no}/submit`} class="card">
           <h2>{t('applications.submitHeading')}</h2>
@@ -461,6 +500,74 @@ export function WithdrawnPage({ ctx, view }: { ctx: PageContext; view: Applicati
       <h1>{t('applications.withdrawnTitle')}</h1>
       <div class="notice notice--success" role="status"><p>{t('applications.withdrawnLead', { no: view.application.application_no })}</p></div>
       <p><a class="button button--secondary" href="/profile/detail">{t('applications.close')}</a></p>
+    </Layout>
+  );
+}
+
+/** 事務局: one application (from the member page or the certificate queue), its 在籍証明書 and 「確認済みにする」. */
+export function StaffApplicationPage({ ctx, view, memberLink }: {
+  ctx: PageContext; view: ApplicationView & { files: ApplicationFile[]; events: ApplicationEvent[] }; memberLink: { href: string; label: string };
+}) {
+  const t = ctx.t;
+  const a = view.application;
+  const base = `/staff/applications/${a.id}`;
+  return (
+    <Layout ctx={ctx} title={`${t('applications.detailTitle')} ${a.application_no}`}>
+      <p><a href={memberLink.href}>{memberLink.label}</a></p>
+      <h1>{`${t('applications.detailTitle')} ${a.application_no}`}</h1>
+      <section class="card" aria-labelledby="app-h">
+        <h2 id="app-h">{t('applications.detailsHeading')}</h2>
+        <Details ctx={ctx} view={view} />
+      </section>
+      {a.abroad && (
+        <section class="card" aria-labelledby="certificate-h">
+          <h2 id="certificate-h">{t('applications.certificateTitle')}</h2>
+          <p><CertificateBadge ctx={ctx} application={{ ...a, certificateCount: view.files.length }} /></p>
+          {view.files.length === 0 ? <p>{t('applications.certificate.missing')}</p> : (
+            <ul class="related-list">{view.files.map((f) => <li key={f.id}><a href={`${base}/files/${f.id}`}>{f.original_name}</a></li>)}</ul>
+          )}
+          {view.files.length > 0 && !a.abroad_verified_at && (
+            <form method="post" action={`${base}/verify`}>
+              <Csrf ctx={ctx} />
+              <p>{t('applications.verifyLead')}</p>
+              <button type="submit" class="button">{t('applications.verify')}</button>
+            </form>
+          )}
+        </section>
+      )}
+      <section class="card" aria-labelledby="hist-h"><h2 id="hist-h">{t('applications.history')}</h2><History ctx={ctx} events={view.events} /></section>
+    </Layout>
+  );
+}
+
+/** The member page's section (staff): every application of the member. */
+export function StaffApplicationsSection({ ctx, views }: { ctx: PageContext; views: ApplicationView[] }) {
+  const t = ctx.t;
+  return (
+    <section class="card" aria-labelledby="staff-applications-h">
+      <h2 id="staff-applications-h">{t('applications.related')}</h2>
+      {views.length === 0 ? <p>{t('applications.none')}</p> : (
+        <ul class="related-list">
+          {views.map(({ application: a }) => (
+            <li key={a.id}><a href={`/staff/applications/${a.id}`}>{a.application_no}</a> {t(`applications.type.${a.type}`)} <StatusBadge ctx={ctx} status={a.status} /></li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** 事務局: uploaded 在籍証明書 waiting to be checked. */
+export function CertificateQueuePage({ ctx, views }: { ctx: PageContext; views: ApplicationView[] }) {
+  const t = ctx.t;
+  return (
+    <Layout ctx={ctx} title={t('applications.queueTitle')}>
+      <h1>{t('applications.queueTitle')}</h1>
+      {views.length === 0 ? <p>{t('applications.queueNone')}</p> : (
+        <ul class="related-list">
+          {views.map(({ application: a }) => <li key={a.id}><a href={`/staff/applications/${a.id}`}>{a.application_no}</a> <StatusBadge ctx={ctx} status={a.status} /></li>)}
+        </ul>
+      )}
     </Layout>
   );
 }

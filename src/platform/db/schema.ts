@@ -484,6 +484,8 @@ export interface ApplicationsTable {
   licence_date: DateColumn | null;
   acls_valid_until: DateColumn | null;
   invoice_id: number | null;
+  abroad_verified_at: TimestampNullable;
+  abroad_verified_by: number | null;
   granted_period_start: DateColumn | null;
   granted_period_end: DateColumn | null;
   submitted_at: TimestampNullable;
@@ -503,6 +505,18 @@ export interface ApplicationEventsTable {
   from_status: ApplicationStatus | null;
   to_status: ApplicationStatus;
   detail: Generated<string>;
+}
+
+export interface ApplicationFilesTable {
+  id: Generated<number>;
+  application_id: number;
+  kind: 'enrollment_certificate';
+  stored_name: string;
+  original_name: string;
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size_bytes: number;
+  sha256: string;
+  uploaded_at: Timestamp;
 }
 
 export interface Database {
@@ -539,6 +553,7 @@ export interface Database {
   overpayments: OverpaymentsTable;
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
+  application_files: ApplicationFilesTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -563,3 +578,4 @@ export type PaymentAttempt = Selectable<PaymentAttemptsTable>;
 export type Overpayment = Selectable<OverpaymentsTable>;
 export type Application = Selectable<ApplicationsTable>;
 export type ApplicationEvent = Selectable<ApplicationEventsTable>;
+export type ApplicationFile = Selectable<ApplicationFilesTable>;

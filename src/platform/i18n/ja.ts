@@ -811,7 +811,6 @@ export const ja = {
   'applications.abroadReturnedOn': '帰国日',
   'applications.abroadCertificateNote': 'ご帰国後、留学実績を証明する書類として在籍証明書（コピー）をご提出ください。提出されるまで「証明書類未提出」と表示されます。',
   'applications.abroadSummary': '{from} ～ {to}',
-  'applications.certificateMissing': '証明書類未提出',
   'applications.numberRequired': '基本領域認定番号を入力してください。',
   'applications.numberInvalid': '基本領域認定番号は8桁までの数字で入力してください。',
   'applications.baseQualificationRequired': '基本領域資格を選択してください。',
@@ -936,6 +935,20 @@ export const ja = {
   'applications.mailWithdrawnBody': '{name} 先生\n\n{cycle}の専門医認定辞退申請（申請番号 {no}）を受理しました。\n\n申請情報は会員情報照会の「専門医資格申請情報」で確認できます。\n\n{link}',
   'applications.mailCompletedSubject': '【{society}】専門医資格の更新手続きが完了しました',
   'applications.mailCompletedBody': '{name} 先生\n\n専門医更新料の入金を確認し、専門医資格の更新手続きが完了しました（申請番号 {no}）。\n\n新しい認定期間: {start}～{end}\n\n新しい専門医証は3月中旬以降、順次お届けします。',
+  'applications.certificate.missing': '証明書類未提出',
+  'applications.certificate.uploaded': '証明書類提出済み（事務局で確認中）',
+  'applications.certificate.verified': '証明書類確認済み',
+  'applications.certificateTitle': '在籍証明書（留学）',
+  'applications.certificateFile': '在籍証明書（コピー）',
+  'applications.certificateHint': '留学先の在籍証明書のコピーをアップロードしてください（PDF・JPEG・PNG、10MBまで）。ご帰国後でも結構です。',
+  'applications.certificateUploaded': '在籍証明書をアップロードしました。事務局で確認します。',
+  'applications.certificateNotExpected': 'この申請情報には在籍証明書をアップロードできません（留学の申告がないか、確認済みです）。',
+  'applications.certificateNotVerifiable': '確認できる在籍証明書がありません（未提出か、確認済みです）。',
+  'applications.certificateVerified': '在籍証明書を確認済みにしました。',
+  'applications.queueTitle': '在籍証明書の確認',
+  'applications.queueNone': '確認待ちの在籍証明書はありません。',
+  'applications.verify': '確認済みにする',
+  'applications.verifyLead': '在籍証明書の内容（氏名・在籍期間）を確認したら押してください。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
