@@ -22,6 +22,16 @@ const date = (message: MessageKey) =>
       return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
     }, { message });
 
+const ERAS: Record<string, number> = { 令和: 2018, R: 2018, 平成: 1988, H: 1988, 昭和: 1925, S: 1925 };
+
+/** A fiscal year as people write it: 2021, ２０２１年度, or in 和暦 (令和3年度, R3, 平成31, 令和元年). */
+export function fiscalYearInput(raw: string): string {
+  const s = normalizeDigits(raw.normalize('NFKC')).replace(/\s/g, '').replace(/年度?$/, '');
+  const era = /^(令和|平成|昭和|R|H|S)(元|\d{1,2})$/i.exec(s);
+  if (!era) return s;
+  return String(ERAS[era[1]!.toUpperCase()]! + (era[2] === '元' ? 1 : Number(era[2])));
+}
+
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const typeSchema = z.object({
@@ -43,7 +53,7 @@ export const renewalSchema = z
     ...baseFields,
     baseQualificationYear: z
       .string({ error: 'applications.yearRequired' })
-      .transform((s) => normalizeDigits(s).replace(/年度?$/, ''))
+      .transform((s) => fiscalYearInput(s))
       .refine((s) => s.length > 0, { message: 'applications.yearRequired' })
       .refine((s) => /^(19[5-9]\d|20\d\d)$/.test(s), { message: 'applications.yearInvalid' })
       .transform(Number),
