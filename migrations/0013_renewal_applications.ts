@@ -12,7 +12,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN window_opens_on       date,
       ADD COLUMN window_closes_on      date,
       ADD COLUMN payment_due_on        date,
-      ADD COLUMN study_abroad          jsonb NOT NULL DEFAULT '{"waivesCredits": true, "minConsecutiveMonths": 10, "creditsPerMonth": 1, "category": "V"}'`.execute(db);
+      ADD COLUMN study_abroad          jsonb NOT NULL DEFAULT '{"waivesCredits": true, "minConsecutiveMonths": 10, "creditsPerMonth": 1, "category": "V", "catalogueCode": "ABROAD"}'`.execute(db);
   // Cycles that existed before: the defaults the society has always used (5 years from 1 April; window September–January).
   await sql`
     UPDATE renewal_cycles SET

@@ -127,7 +127,7 @@ export function createServices(deps: AppDeps): Services {
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
   const eligibility = new EligibilityService({ members, cycles, credits, billing });
-  const applications = new ApplicationsService({ db, clock, mailer, members, cycles, billing, eligibility, files, baseUrl: config.baseUrl });
+  const applications = new ApplicationsService({ db, clock, mailer, members, cycles, billing, eligibility, credits, files, baseUrl: config.baseUrl });
   // A paid 専門医更新料 completes its renewal (更新完了).
   billing.onSettled((event) => applications.onInvoiceSettled(event));
   return { members, auth, notices, staff, checkin, cycles, billing, overpayments, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };

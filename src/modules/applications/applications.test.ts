@@ -220,6 +220,21 @@ describe('STEP④ 専門医資格更新申請', () => {
     expect((await c.get(`/staff/applications/${id}`)).statusCode).toBe(303);
   });
 
+  it('a stay of 12 months that ended inside the period earns 12 その他 credits when staff verify the certificate (not a waiver)', async () => {
+    const { m, c } = await target({ paid: [2026] });
+    const no = await saveRenewal(c, { ...renewalForm, abroad: 'yes', abroadDepartedOn: '2023-04-01', abroadStatus: 'returned', abroadReturnedOn: '2024-04-01' });
+    expect(textOf((await c.get(`/applications/${no}`)).body)).toContain('あと 50 単位必要です');
+    await c.postMultipart(`/applications/${no}/files`, {}, [{ name: 'file', filename: 'cert.png', type: 'image/png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]) }]);
+    const { c: staff } = await signInStaff(t);
+    const id = (await applicationRow(no)).id;
+    await staff.get(`/staff/applications/${id}`);
+    await staff.post(`/staff/applications/${id}/verify`, {});
+    const { transcript } = await t.services.credits.transcript(m.id);
+    expect(transcript.total).toBe(12);
+    expect(transcript.byCategory.find((x) => x.code === 'V')?.counted).toBe(12);
+    expect(textOf((await c.get(`/applications/${no}`)).body)).toContain('あと 38 単位必要です');
+  });
+
   it('asks for the return date or 留学中 when abroad', async () => {
     const { c } = await target();
     await c.get('/applications/new/renewal');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeTranscript, type LedgerLine } from '../credits/rules';
-import { type ApplicationFacts, assessEligibility, type EligibilityInput } from './eligibility-rules';
+import { abroadCreditDates, type ApplicationFacts, assessEligibility, type EligibilityInput } from './eligibility-rules';
 
 const period = { start: '2016-04-01', end: '2021-03-31' };
-const cycle = { lastAnnualFeeYear: 2020, newPeriodStart: '2021-04-01', studyAbroad: { waivesCredits: true, minConsecutiveMonths: 10, creditsPerMonth: 1, category: 'V' } };
+const cycle = { lastAnnualFeeYear: 2020, newPeriodStart: '2021-04-01', studyAbroad: { waivesCredits: true, minConsecutiveMonths: 10, creditsPerMonth: 1, category: 'V', catalogueCode: 'ABROAD' } };
 const rules = { requiredCredits: 50, selfReportCap: 18, categoryMinimums: [], groupLimits: [] };
 let id = 0;
 const line = (credits: number, over: Partial<LedgerLine> = {}): LedgerLine => ({
@@ -81,6 +81,23 @@ describe('study abroad (the FAQ’s 2021 example)', () => {
 
   it('needs the return date or 留学中', () => {
     expect(assessEligibility(abroad({})).completeness).toEqual({ ok: false, missing: ['abroadReturnedOn'] });
+  });
+});
+
+describe('study-abroad credits (a stay that ended inside the period)', () => {
+  const stay = (departed: string, returned: string | null) => ({ ...complete, abroad: true, abroadDepartedOn: departed, abroadReturnedOn: returned, abroadOngoing: returned === null });
+
+  it('gives one date per whole month for 10 or more months, from the departure', () => {
+    const dates = abroadCreditDates(stay('2018-09-15', '2019-07-15'), period, cycle.newPeriodStart, cycle.studyAbroad);
+    expect(dates).toHaveLength(10);
+    expect(dates[0]).toBe('2018-09-15');
+    expect(dates[9]).toBe('2019-06-15');
+  });
+
+  it('gives nothing for 9 months and a day short of 10, for a stay across the new period (waived instead) or one still going', () => {
+    expect(abroadCreditDates(stay('2018-09-15', '2019-07-14'), period, cycle.newPeriodStart, cycle.studyAbroad)).toEqual([]);
+    expect(abroadCreditDates(stay('2019-09-01', '2021-04-01'), period, cycle.newPeriodStart, cycle.studyAbroad)).toEqual([]);
+    expect(abroadCreditDates(stay('2019-09-01', null), period, cycle.newPeriodStart, cycle.studyAbroad)).toEqual([]);
   });
 });
 

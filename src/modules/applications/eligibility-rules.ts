@@ -53,6 +53,22 @@ export function abroadOutcome(app: ApplicationFacts | undefined, period: Period 
   return app.abroadReturnedOn! >= newPeriodStart ? 'waives' : 'returned_before_new_period';
 }
 
+/**
+ * A stay that ended inside the current period (so no waiver) of at least the rule's minimum of whole months
+ * earns credits when the certificate is verified: one activity date per whole month, from the departure.
+ */
+export function abroadCreditDates(app: ApplicationFacts, period: Period | null, newPeriodStart: string, rule: StudyAbroadRule): string[] {
+  if (abroadOutcome(app, period, newPeriodStart, rule) !== 'returned_before_new_period') return [];
+  const [dy, dm, dd] = app.abroadDepartedOn!.split('-').map(Number) as [number, number, number];
+  const [ry, rm, rd] = app.abroadReturnedOn!.split('-').map(Number) as [number, number, number];
+  const months = (ry - dy) * 12 + (rm - dm) - (rd < dd ? 1 : 0);
+  if (months < rule.minConsecutiveMonths) return [];
+  return Array.from({ length: months }, (_, i) => {
+    const m = dm - 1 + i;
+    return `${dy + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-${String(Math.min(dd, 28)).padStart(2, '0')}`;
+  });
+}
+
 const REQUIRED_FIELDS: (keyof ApplicationFacts)[] = ['baseQualification', 'baseQualificationNumber', 'baseQualificationYear', 'basePeriodStart', 'basePeriodEnd'];
 
 export function missingFields(app: ApplicationFacts | undefined): (keyof ApplicationFacts)[] {

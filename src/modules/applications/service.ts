@@ -8,9 +8,11 @@ import { formatDateEn, formatDateJa, dateOnly, formatYen, tokyoDate } from '../.
 import type { Mailer } from '../../platform/mail/mailer';
 import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
 import type { BillingService, InvoiceSettled } from '../billing/service';
+import type { CreditsService } from '../credits/service';
 import type { CyclesService } from '../cycles/service';
 import { fullName, type MembersService } from '../members/service';
-import type { Eligibility, EligibilityService } from './eligibility';
+import { type Eligibility, type EligibilityService, factsOf } from './eligibility';
+import { abroadCreditDates } from './eligibility-rules';
 import { type ApplicationChanges, ApplicationsRepository } from './repository';
 import type { InitialInput, RenewalInput, WithdrawalInput } from './schemas';
 import type { RenewalStatus } from './tasks';
@@ -64,7 +66,7 @@ export class ApplicationsService {
   private repo = new ApplicationsRepository();
 
   constructor(private deps: {
-    db: Db; clock: Clock; mailer: Mailer; members: MembersService; cycles: CyclesService; billing: BillingService; eligibility: EligibilityService; files: FileStore; baseUrl: string;
+    db: Db; clock: Clock; mailer: Mailer; members: MembersService; cycles: CyclesService; billing: BillingService; eligibility: EligibilityService; credits: CreditsService; files: FileStore; baseUrl: string;
   }) {}
 
   private today(): string {
@@ -161,8 +163,22 @@ export class ApplicationsService {
     return Promise.all((await this.repo.certificatesToVerify(this.deps.db)).map((a) => this.view(a)));
   }
 
-  /** 事務局: the certificate was checked; the record stops showing 確認待ち. Audited. */
+  /**
+   * 事務局: the certificate was checked; the record stops showing 確認待ち. A stay that ended inside the period
+   * earns the cycle's study-abroad credits first (one line per whole month, each keyed to this application,
+   * so a retry after a failure records none twice). Audited.
+   */
   async verifyCertificate(actor: Actor, id: number): Promise<void> {
+    const found = await this.repo.findById(this.deps.db, id);
+    if (!found) throw notFound('application');
+    const cycle = found.cycle_id ? await this.deps.cycles.byId(found.cycle_id) : undefined;
+    const member = await this.deps.members.getById(found.member_id);
+    const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
+    const dates = cycle && !found.abroad_verified_at ? abroadCreditDates(factsOf(found), period, cycle.new_period_start, cycle.study_abroad) : [];
+    for (const [i, activityDate] of dates.entries()) {
+      await this.deps.credits.recordEarned(actor, { memberId: found.member_id, code: cycle!.study_abroad.catalogueCode, activityDate, source: 'staff', externalId: `abroad:${id}:${i}` })
+        .catch((err: { code?: string }) => { if (err.code !== '23505') throw err; });
+    }
     await this.deps.db.transaction().execute(async (tx) => {
       const application = await this.repo.findById(tx, id, true);
       if (!application) throw notFound('application');
@@ -171,7 +187,7 @@ export class ApplicationsService {
       const now = this.deps.clock.now();
       await this.repo.update(tx, id, { abroad_verified_at: now, abroad_verified_by: actor.id, updated_at: now });
       await this.event(tx, actor, application, 'verify_certificate', application.status, application.status);
-      await audit(tx, actor, { action: 'application.certificate_verified', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id });
+      await audit(tx, actor, { action: 'application.certificate_verified', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id, detail: { abroadCredits: dates.length } });
     });
   }
 

@@ -191,6 +191,8 @@ export interface StudyAbroadRule {
   minConsecutiveMonths: number;
   creditsPerMonth: number;
   category: string;
+  /** The catalogue entry a verified stay's credits are recorded under (its credits = creditsPerMonth). */
+  catalogueCode: string;
 }
 
 export interface CreditCategoriesTable {
