@@ -101,3 +101,34 @@ test('辞退: 新規 → 辞退申請 → 辞退理由 → 保存 → 申請番�
   await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).click();
   await expect(page.getByText(/辞退申請完了（申請番号 SN-\d+）/)).toBeVisible();
 });
+
+test('STEP⑤⑥: paying the renewal fee by card completes the renewal (更新完了) and the task list says what follows', async ({ page, a11y }) => {
+  // The settlement reaches the application through billing's invoice-settled job, queued behind the ~150 the demo
+  // seed's paid annual fees queue at start: allow for that backlog.
+  test.setTimeout(240_000);
+  // 100008: 更新申請完了 with the 専門医更新料 unpaid.
+  const before = mailCount();
+  await loginMember(page, '100008');
+  const step5 = page.getByRole('listitem').filter({ hasText: 'STEP⑤ 更新料のお支払い' });
+  await expect(step5).toContainText('要対応');
+  await step5.getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: /請求収納の照会 SK-\d+/ })).toBeVisible();
+  await page.getByRole('link', { name: 'クレジットカード/コンビニ/ペイジーでのお支払い' }).click();
+  await page.getByLabel('クレジットカード').check();
+  await page.getByRole('button', { name: '上記情報を送信して、決済を申し込む' }).click();
+  await page.getByLabel('カード番号').fill('4242 4242 4242 4242');
+  await page.getByRole('button', { name: '注意事項を確認したので、決済を申し込む' }).click();
+  await expect(page.getByText('入金済', { exact: true }).first()).toBeVisible();
+  await page.goto('/');
+  await expect(page.getByRole('listitem').filter({ hasText: 'STEP⑤ 更新料のお支払い' })).toContainText('完了 STEP⑤');
+  const step6 = page.getByRole('listitem').filter({ hasText: 'STEP⑥ 更新手続きの完了' });
+  await expect.poll(async () => {
+    await page.reload();
+    return step6.textContent();
+  }, { timeout: 200_000, intervals: [2_000] }).toContain('更新完了。');
+  await linkFromMail('member100008@example.jp', '更新手続きが完了しました', '新しい認定期間', before);
+  await expect(step6).toContainText(/更新完了。新しい認定期間は.+です。新しい専門医証は3月中旬以降に順次お届けします。/);
+  await a11y();
+  await page.goto('/profile/detail');
+  await expect(page.locator('section.card', { has: page.getByRole('heading', { name: '専門医資格申請情報', exact: true }) }).getByRole('row', { name: /更新申請/ })).toContainText('更新完了');
+});

@@ -267,6 +267,22 @@ describe('STEP⑤⑥ settlement', () => {
   });
 });
 
+describe('STEP⑤ by card through the sandbox gateway', () => {
+  it('the gateway’s settlement completes the renewal too', async () => {
+    const { c } = await ready();
+    const no = await saveRenewal(c);
+    await c.get(`/applications/${no}`);
+    await c.post(`/applications/${no}/submit`, {});
+    const invoice = (await t.services.billing.getForStaff((await applicationRow(no)).invoice_id!)).invoice;
+    await c.get(`/billing/${invoice.control_no}/pay`);
+    const gatewayUrl = (await c.post(`/billing/${invoice.control_no}/pay`, { method: 'card' })).headers.location as string;
+    await c.get(gatewayUrl);
+    expect((await c.post(gatewayUrl, { cardNumber: '4242 4242 4242 4242' })).statusCode).toBe(303);
+    await expect.poll(async () => (await t.services.billing.getForStaff(invoice.id)).invoice.status, { timeout: 10_000 }).toBe('paid');
+    await expect.poll(async () => (await applicationRow(no)).status, { timeout: 10_000 }).toBe('completed');
+  });
+});
+
 describe('辞退申請', () => {
   it('辞退理由 → 保存 → 専門医認定辞退申請 → OK: accepted, mailed; the submitted renewal and its unpaid fee are cancelled; no renewal afterwards', async () => {
     const { m, c } = await ready();

@@ -30,12 +30,14 @@ export type Task =
   | { step: 3; state: TaskState; href: string; waived: boolean; counted: number; required: number; missing: number; pendingCount: number; pendingCredits: number; categoriesShort: { code: string; missing: number }[] }
   | { step: 4; state: TaskState; href: string; applicationNo?: string }
   | { step: 5; state: TaskState; href: string; invoice?: RenewalInvoice }
-  | { step: 6; state: TaskState; href: string; periodStart?: string; periodEnd?: string };
+  | { step: 6; state: TaskState; href: string; paidPending: boolean; periodStart?: string; periodEnd?: string };
 
 export function renewalTasks(s: RenewalStatus): Task[] {
   const { renewal, eligibility: e } = s;
   const applied = renewal && (renewal.status === 'submitted' || renewal.status === 'completed');
   const completed = renewal?.status === 'completed';
+  // Paid but not yet completed: billing's settlement event is on its way (a job after commit).
+  const paid = completed || s.invoice?.status === 'paid';
   const appHref = renewal ? `/applications/${renewal.application_no}` : '/applications/new?type=renewal';
   const conditionsMet = e.fees.ok && e.credits.ok;
   const invoiceHref = s.invoice ? `/billing/${s.invoice.controlNo}` : '/billing';
@@ -47,7 +49,7 @@ export function renewalTasks(s: RenewalStatus): Task[] {
       missing: e.credits.missing, pendingCount: e.credits.pendingCount, pendingCredits: e.credits.pendingCredits, categoriesShort: e.credits.categoriesShort,
     },
     { step: 4, state: applied ? 'done' : !renewal ? 'not_started' : conditionsMet ? 'action' : 'draft', href: appHref, applicationNo: renewal?.application_no },
-    { step: 5, state: completed ? 'done' : applied ? 'action' : 'not_started', href: invoiceHref, invoice: s.invoice },
-    { step: 6, state: completed ? 'done' : 'not_started', href: appHref, periodStart: renewal?.granted_period_start ?? s.cycle.new_period_start, periodEnd: renewal?.granted_period_end ?? s.cycle.new_period_end },
+    { step: 5, state: paid ? 'done' : applied ? 'action' : 'not_started', href: invoiceHref, invoice: s.invoice },
+    { step: 6, state: completed ? 'done' : 'not_started', href: appHref, paidPending: paid && !completed, periodStart: renewal?.granted_period_start ?? s.cycle.new_period_start, periodEnd: renewal?.granted_period_end ?? s.cycle.new_period_end },
   ];
 }

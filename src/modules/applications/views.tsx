@@ -275,7 +275,7 @@ function taskDetail(ctx: PageContext, task: Task): string[] {
     }
     case 6: return [task.state === 'done'
       ? t('applications.task6.done', { start: formatDate(ctx, task.periodStart ?? null), end: formatDate(ctx, task.periodEnd ?? null) })
-      : t('applications.task6.not_started')];
+      : t(task.paidPending ? 'applications.task6.paid' : 'applications.task6.not_started')];
   }
 }
 

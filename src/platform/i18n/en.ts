@@ -929,6 +929,7 @@ export const en = {
   'applications.task5.processing': 'Payment of {controlNo} is in progress. It may show as unpaid until confirmed; please do not pay twice.',
   'applications.task5.done': 'The renewal fee is paid.',
   'applications.task6.not_started': 'Completes once the renewal fee payment is confirmed.',
+  'applications.task6.paid': 'Payment received; the renewal completes shortly.',
   'applications.task6.done': 'Renewed. Your new period is {start} – {end}. New certificates are mailed from mid-March.',
   'applications.mailSubmittedSubject': '[{society}] Renewal application received (renewal fee)',
   'applications.mailSubmittedBody': 'Dear Dr {name},\n\nWe received your renewal application ({no}).\n\nPlease pay the renewal fee of {amount} (invoice {controlNo}, due {due}) from this link:\n\n{link}\n\nThe renewal is complete once the payment is confirmed. New certificates are mailed from mid-March.',

@@ -928,6 +928,7 @@ export const ja = {
   'applications.task5.processing': '管理No {controlNo} はお支払い手続きの処理中です。確認まで「未納」と表示されることがあります。二重払いにご注意ください。',
   'applications.task5.done': '専門医更新料は納入済みです。',
   'applications.task6.not_started': '更新料のお支払いの確認後に完了します。',
+  'applications.task6.paid': '入金を確認しました。まもなく更新完了となります。',
   'applications.task6.done': '更新完了。新しい認定期間は{start}～{end}です。新しい専門医証は3月中旬以降に順次お届けします。',
   'applications.mailSubmittedSubject': '【{society}】専門医資格更新申請を受け付けました（更新料のご案内）',
   'applications.mailSubmittedBody': '{name} 先生\n\n専門医資格更新の申請（申請番号 {no}）を受け付けました。\n\n専門医更新料 {amount}（管理No {controlNo}、支払期日 {due}）のお支払いをお願いいたします。次のリンクからお支払い手続きができます。\n\n{link}\n\nお支払いの確認後、更新手続きは完了します。新しい専門医証は3月中旬以降、順次お届けします。',
