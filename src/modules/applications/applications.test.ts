@@ -181,6 +181,18 @@ describe('STEP④ 専門医資格更新申請', () => {
     expect((await c.get(`/applications/${no}/edit`)).statusCode).toBe(409);
   });
 
+  it('two drafts submitted at once: one renewal, one invoice; the other is told it is already applied', async () => {
+    const { m, c } = await ready();
+    const first = await saveRenewal(c);
+    const second = await saveRenewal(c, { ...renewalForm, baseQualification: 'geka' });
+    await c.get(`/applications/${first}`);
+    const token = c.csrfToken();
+    const [a, b] = await Promise.all([c.post(`/applications/${first}/submit`, {}, { csrf: token }), c.post(`/applications/${second}/submit`, {}, { csrf: token })]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([303, 409]);
+    expect(textOf((a.statusCode === 409 ? a : b).body)).toContain('この更新年度の更新申請は完了しています');
+    expect(await t.db.selectFrom('invoices').select('id').where('member_id', '=', m.id).where('fee_type', '=', 'renewal_fee').execute()).toHaveLength(1);
+  });
+
   it('waives only the credits for a member still abroad', async () => {
     const { c } = await target({ paid: [2026] });
     const no = await saveRenewal(c, { ...renewalForm, abroad: 'yes', abroadDepartedOn: '2025-09-01', abroadStatus: 'ongoing' });

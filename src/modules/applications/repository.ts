@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database';
 import type { Application, ApplicationEvent, ApplicationFile, ApplicationsTable, ApplicationStatus } from '../../platform/db/schema';
 
@@ -6,6 +6,14 @@ export type NewApplication = Insertable<ApplicationsTable>;
 export type ApplicationChanges = Omit<Updateable<ApplicationsTable>, 'id' | 'application_no' | 'member_id' | 'type' | 'created_at'>;
 
 export class ApplicationsRepository {
+  /**
+   * Serialises every decision of one member (create, submit, withdraw) for the caller's transaction, so two
+   * drafts submitted at once, or a submission racing a withdrawal, are decided one after the other.
+   */
+  async lockMember(db: Executor, memberId: number): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('applications'), ${memberId})`.execute(db);
+  }
+
   async insert(db: Executor, row: NewApplication): Promise<Application> {
     return db.insertInto('applications').values(row).returningAll().executeTakeFirstOrThrow();
   }

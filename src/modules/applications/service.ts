@@ -223,6 +223,7 @@ export class ApplicationsService {
       if (!this.windowOpen(cycle)) throw new RuleViolation('applications.windowClosed', { from: cycle.window_opens_on, to: cycle.window_closes_on }, 'invalid_state');
     }
     return this.deps.db.transaction().execute(async (tx) => {
+      await this.repo.lockMember(tx, memberId);
       if (cycle) await this.refuseIfDecided(tx, memberId, cycle, input.type);
       const application = await this.repo.insert(tx, { member_id: memberId, cycle_id: cycle?.id ?? null, type: input.type, ...changesOf(input) } as Parameters<ApplicationsRepository['insert']>[1]);
       await this.event(tx, actor, application, 'create', null, 'draft');
@@ -280,6 +281,7 @@ export class ApplicationsService {
    */
   async submit(actor: Actor, memberId: number, applicationNo: string, locale: Locale): Promise<SubmitResult> {
     return this.deps.db.transaction().execute(async (tx): Promise<SubmitResult> => {
+      await this.repo.lockMember(tx, memberId);
       const { application, cycle, to } = await this.lockForAction(tx, memberId, applicationNo, 'submit');
       if (application.type === 'withdrawal') throw notFound('application');
       if (application.status === 'submitted' || application.status === 'completed' || application.status === 'submitted_for_review') {
@@ -323,6 +325,7 @@ export class ApplicationsService {
    */
   async withdraw(actor: Actor, memberId: number, applicationNo: string, locale: Locale): Promise<Application> {
     return this.deps.db.transaction().execute(async (tx) => {
+      await this.repo.lockMember(tx, memberId);
       const { application, cycle, to } = await this.lockForAction(tx, memberId, applicationNo, 'withdraw', 'withdrawal');
       if (application.status === 'withdrawn') return application;
       this.assertChangeable(cycle, to);

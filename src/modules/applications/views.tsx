@@ -1,6 +1,6 @@
 import type { Application, ApplicationEvent, ApplicationFile, ApplicationStatus, ApplicationType, RenewalCycle } from '../../platform/db/schema';
 import type { MessageKey } from '../../platform/i18n';
-import { formatYen, warekiFiscalYear } from '../../platform/japanese';
+import { formatYen, tokyoDate, warekiFiscalYear } from '../../platform/japanese';
 import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
 import { Csrf, Field, labelsFor, Select } from '../../platform/views/forms';
 import { Layout } from '../../platform/views/layout';
@@ -40,7 +40,7 @@ export function ApplicationsRelated({ ctx, views }: { ctx: PageContext; views: A
                   <td><a href={`/applications/${a.application_no}`}>{a.application_no}</a></td>
                   <td>{t(`applications.type.${a.type}`)}</td>
                   <td><StatusBadge ctx={ctx} status={a.status} /></td>
-                  <td>{formatDate(ctx, a.created_at.toISOString().slice(0, 10))}</td>
+                  <td>{formatDate(ctx, tokyoDate(a.created_at))}</td>
                 </tr>
               ))}
             </tbody>
@@ -318,7 +318,7 @@ function History({ ctx, events }: { ctx: PageContext; events: ApplicationEvent[]
     <ul class="related-list">
       {events.map((e) => (
         <li key={e.id}>
-          {formatDate(ctx, e.occurred_at.toISOString().slice(0, 10))} <StatusBadge ctx={ctx} status={e.to_status} />
+          {formatDate(ctx, tokyoDate(e.occurred_at))} <StatusBadge ctx={ctx} status={e.to_status} />
           {e.detail && ` ${e.detail}`}
         </li>
       ))}
