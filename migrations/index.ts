@@ -11,6 +11,7 @@ import * as m0009 from './0009_payment_attempts';
 import * as m0010 from './0010_overpayments';
 import * as m0011 from './0011_payment_imports';
 import * as m0012 from './0012_sandbox_payments';
+import * as m0013 from './0013_renewal_applications';
 import * as m0016 from './0016_staff_billing_indexes';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0010_overpayments': m0010,
   '0011_payment_imports': m0011,
   '0012_sandbox_payments': m0012,
+  '0013_renewal_applications': m0013,
   '0016_staff_billing_indexes': m0016,
 };

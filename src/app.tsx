@@ -24,6 +24,10 @@ import { ErrorPage } from './platform/views/error-page';
 import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath } from './platform/web';
 import { isLocale, type MessageKey } from './platform/i18n';
 import { apiRoutes } from './modules/api/routes';
+import { EligibilityService } from './modules/applications/eligibility';
+import { applicationRoutes } from './modules/applications/routes';
+import { ApplicationsService } from './modules/applications/service';
+import { ApplicationsRelated, StaffApplicationsSection, TaskList } from './modules/applications/views';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
@@ -101,6 +105,8 @@ export interface Services {
   creditImport: CreditImportService;
   attendance: AttendanceService;
   api: ApiService;
+  /** 専門医資格申請情報 and the one eligibility check it submits with. */
+  applications: ApplicationsService;
   mailer: Mailer;
   sessions: SessionStore;
 }
@@ -135,7 +141,11 @@ export function createServices(deps: AppDeps): Services {
   const creditImport = new CreditImportService({ db, clock, members });
   const attendance = new AttendanceService({ db, clock, checkin, members });
   const api = new ApiService({ db, clock, credits, members });
-  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api };
+  const eligibility = new EligibilityService({ members, cycles, credits, billing });
+  const applications = new ApplicationsService({ db, clock, mailer, members, cycles, billing, eligibility, credits, files, baseUrl: config.baseUrl });
+  // A paid 専門医更新料 completes its renewal (更新完了).
+  billing.onSettled((event) => applications.onInvoiceSettled(event));
+  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -221,6 +231,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/billing/slips', label: 'staff.slipsTitle' },
       { href: '/staff/billing/overpayments', label: 'staffBilling.navOverpayments' },
       { href: '/staff/billing/imports', label: 'nav.staffPaymentImport' },
+      { href: '/staff/applications', label: 'applications.queueTitle' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -312,16 +323,22 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
 
   // ── Modules ─────────────────────────────────────────────────────────────────────────────────────
   memberAuthRoutes(app, { web, auth: services.auth, secureCookies: secure, rateLimit: config.authRateLimit });
-  homeRoutes(app, { web, members: services.members, notices: services.notices, clock: deps.clock, requireMember, links: [
+  homeRoutes(app, { web, members: services.members, notices: services.notices, clock: deps.clock, requireMember,
+    tasks: async (ctx, memberId) => {
+      const status = await services.applications.renewalStatus(memberId);
+      return status ? <TaskList ctx={ctx} status={status} /> : undefined;
+    }, links: [
     { href: 'https://www.j-circ.or.jp/', label: 'home.elearning' },
     { href: 'https://www.j-circ.or.jp/annual/', label: 'home.annualMeetings' },
     { href: 'https://www.j-circ.or.jp/specialist/', label: 'home.creditTable' },
   ] });
   memberProfileRoutes(app, { web, members: services.members, requireMember, related: async (ctx, memberId) => {
-    const [{ latest, room }, invoices] = await Promise.all([services.credits.relatedSummary(memberId), services.billing.listForMember(memberId)]);
-    return <><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} /></>;
+    const [{ latest, room }, invoices, applications] = await Promise.all([
+      services.credits.relatedSummary(memberId), services.billing.listForMember(memberId), services.applications.listForMember(memberId)]);
+    return <><ApplicationsRelated ctx={ctx} views={applications} /><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} /></>;
   } });
   creditRoutes(app, { web, credits: services.credits, requireMember });
+  applicationRoutes(app, { web, applications: services.applications, billing: services.billing, members: services.members, requireMember, requireStaff });
   billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff,
     paymentSlots: async (ctx, view) => paymentSections(ctx, view, await services.payments.stateFor(view)),
     staffPayments: async (ctx, invoiceId) => <StaffAttempts ctx={ctx} rows={await services.payments.attemptsForInvoice(invoiceId)} /> });
@@ -338,9 +355,10 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
   staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => {
-      const [{ transcript }, invoices, attempts, overpaid] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId),
-        services.payments.attemptsForMember(memberId), services.overpayments.forMember(memberId)]);
-      return <><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff /><StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /></>;
+      const [{ transcript }, invoices, attempts, overpaid, applications] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId),
+        services.payments.attemptsForMember(memberId), services.overpayments.forMember(memberId), services.applications.listForMember(memberId)]);
+      return <><StaffApplicationsSection ctx={ctx} views={applications} /><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff />
+        <StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /></>;
     } });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });

@@ -28,7 +28,8 @@ export async function seedBilling(services: Services, now = new Date()): Promise
   if (members.length === 0) return;
   const debit = members.find((m) => m.member_number === '100004');
   if (debit) await services.billing.setAnnualFeeMethod(debit.id, 'direct_debit');
-  const unpaid = new Set([`100002:${fy}`, `100002:${fy - 1}`, `100003:${fy}`, `100004:${fy}`]);
+  // 100026: a renewal target the renewal browser test is refused for (src/seed/renewal.ts).
+  const unpaid = new Set([`100002:${fy}`, `100002:${fy - 1}`, `100003:${fy}`, `100004:${fy}`, `100026:${fy}`, `100026:${fy - 1}`]);
   const system = { type: 'system' as const, id: null };
   for (let year = fy - 4; year <= fy; year++) {
     const created = await services.billing.createAnnualFees(year, members.map((m) => m.id));

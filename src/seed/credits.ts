@@ -46,6 +46,8 @@ export function demoCatalogue(fiscalYear: number): NewCatalogueEntry[] {
     { code: 'PAPER-FIRST', name_ja: '論文（筆頭著者）', name_en: 'Paper (first author)', category_code: 'IV', kind: 'paper', credits: 5, self_reportable: true, detail_kind: 'paper' },
     { code: 'PAPER-CO', name_ja: '論文（共著者）', name_en: 'Paper (co-author)', category_code: 'IV', kind: 'paper', credits: 2, self_reportable: true, detail_kind: 'paper' },
     { code: 'PRESENT', name_ja: '学会発表（筆頭演者）', name_en: 'Presentation (first presenter)', category_code: 'IV', kind: 'other', credits: 3, self_reportable: true, detail_kind: 'meeting_name' },
+    // 留学: recorded by the secretariat when it verifies the 在籍証明書 (one line per month, the cycle's study-abroad rule).
+    { code: 'ABROAD', name_ja: '留学（在籍証明書により1か月1単位）', name_en: 'Study abroad (1 credit per month, on the enrolment certificate)', category_code: 'V', kind: 'other', credits: 1, self_reportable: false },
     { code: 'INTL', name_ja: '国際学会参加（WCC・AHA・ACC・APSC・ESC）', name_en: 'International meeting (WCC, AHA, ACC, APSC, ESC)', category_code: 'I', kind: 'other', credits: 15, self_reportable: true, detail_kind: 'meeting_name', once_per_fiscal_year: true },
   );
   return entries;
@@ -56,6 +58,10 @@ export function demoCycles(fiscalYear: number) {
   return [fiscalYear - 1, fiscalYear].map((fy) => ({
     fiscal_year: fy, name_ja: `${fy}年度更新`, name_en: `Fiscal ${fy} renewal`, period_end: `${fy + 1}-03-31`,
     required_credits: 50, self_report_cap: 18, category_minimums: [{ category: 'I', min: 10 }], group_limits: [{ group: 'regional_meeting', maxPerPeriod: 10 }],
+    // The new period: 5 years from 1 April; every 年会費 up to the cycle's own year; the window from April to January.
+    new_period_start: `${fy + 1}-04-01`, new_period_end: `${fy + 6}-03-31`, last_annual_fee_year: fy, renewal_fee_code: 'renewal_fee',
+    window_opens_on: `${fy}-04-01`, window_closes_on: `${fy + 1}-01-31`, payment_due_on: `${fy + 1}-02-28`,
+    study_abroad: { waivesCredits: true, minConsecutiveMonths: 10, creditsPerMonth: 1, category: 'V', catalogueCode: 'ABROAD' },
   }));
 }
 

@@ -5,6 +5,7 @@ import { DEMO_PASSWORDS, hashPassword } from '../platform/security/passwords';
 import { MembersRepository } from '../modules/members/repository';
 import { seedBilling } from './billing';
 import { seedCredits } from './credits';
+import { seedRenewals } from './renewal';
 import { FAMILY_NAMES, GIVEN_NAMES, PLACES } from './names';
 
 export { DEMO_PASSWORDS };
@@ -19,7 +20,11 @@ export const DEMO_STAFF = [
  * Certification periods run 1 April – 31 March, five years. The demo's current fiscal year is the one
  * of `today`; member 100001 and every fifth member end their period this fiscal year (renewal targets).
  */
+/** Members due this year besides every fifth: the renewal demo roles (src/seed/renewal.ts, README). */
+const RENEWAL_DEMO = new Set([1, 4, 6, 7, 8, 29]);
+
 function periodFor(index: number, fiscalYear: number): { start: string; end: string } | null {
+  if (RENEWAL_DEMO.has(index)) return { start: `${fiscalYear - 4}-04-01`, end: `${fiscalYear + 1}-03-31` };
   if (index % 10 === 9) return null; // not (yet) a specialist
   const endFy = fiscalYear + (index % 5); // 0 → this year's renewal target
   return { start: `${endFy - 4}-04-01`, end: `${endFy + 1}-03-31` };
@@ -88,5 +93,6 @@ export async function seedDemo(services: Services, db: Db, now = new Date()): Pr
   }
   await seedCredits(services, db, now);
   await seedBilling(services, now);
+  await seedRenewals(services, now);
   return true;
 }

@@ -124,4 +124,10 @@ export class BillingRepository {
     return db.selectFrom('invoices').select(['fiscal_year', 'amount']).where('member_id', '=', memberId).where('fee_type', '=', feeType)
       .where('status', 'in', ['unpaid', 'processing']).where('fiscal_year', '<=', upTo).orderBy('fiscal_year').execute();
   }
+
+  async findByBusinessKey(db: Executor, businessKey: string, forUpdate = false): Promise<Invoice | undefined> {
+    let q = db.selectFrom('invoices').selectAll().where('business_key', '=', businessKey);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
 }

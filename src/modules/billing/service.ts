@@ -356,4 +356,17 @@ export class BillingService {
   async setAnnualFeeMethod(memberId: number, method: 'invoice' | 'direct_debit' | 'recurring_card'): Promise<void> {
     await this.repo.setAnnualFeeMethod(this.deps.db, memberId, method);
   }
+
+  /**
+   * Inside the caller's transaction: cancels the invoice of a business key if it is still 未納 (a renewal
+   * the member withdrew from). Returns what it found: 'cancelled', 'none' (no invoice), or the status it
+   * left alone (処理中 or 入金済 cannot be cancelled — the caller decides what that means).
+   */
+  async cancelUnpaidByBusinessKey(actor: Actor, businessKey: string, reason: string, tx: Executor): Promise<'cancelled' | 'none' | InvoiceStatus> {
+    const invoice = await this.repo.findByBusinessKey(tx, businessKey, true);
+    if (!invoice) return 'none';
+    if (invoice.status !== 'unpaid') return invoice.status;
+    await this.move(tx, actor, invoice, 'cancel', { cancel_reason: reason }, reason);
+    return 'cancelled';
+  }
 }

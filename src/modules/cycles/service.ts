@@ -2,9 +2,9 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { RenewalCycle } from '../../platform/db/schema';
 import { fiscalYearOf } from '../../platform/japanese';
-import { CyclesRepository } from './repository';
+import { CyclesRepository, type NewCycle } from './repository';
 
-export type { RenewalCycle };
+export type { NewCycle, RenewalCycle };
 
 /**
  * Renewal cycles as data (2026年度更新 …): which periods they renew and the numbers the rules read.
@@ -40,7 +40,17 @@ export class CyclesService {
     return own ?? (await this.repo.latestUpTo(db, fiscalYearOf(clock.now())));
   }
 
-  async seed(row: Parameters<CyclesRepository['insert']>[1]): Promise<void> {
+  /** The cycle that renews exactly this period end (a renewal target's own cycle), or undefined. */
+  async renewing(periodEnd: string | null): Promise<RenewalCycle | undefined> {
+    const cycle = await this.forPeriodEnd(periodEnd);
+    return cycle && periodEnd && cycle.period_end === periodEnd ? cycle : undefined;
+  }
+
+  async byId(id: number): Promise<RenewalCycle | undefined> {
+    return this.repo.byId(this.deps.db, id);
+  }
+
+  async seed(row: NewCycle): Promise<void> {
     await this.repo.insert(this.deps.db, row);
     this.cache.clear();
   }

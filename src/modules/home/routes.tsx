@@ -1,4 +1,6 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { VNode } from 'preact';
+import type { PageContext } from '../../platform/views/context';
 import type { Clock } from '../../platform/clock';
 import { dateOnly, fiscalYearOf } from '../../platform/japanese';
 import type { Web } from '../../platform/web';
@@ -10,19 +12,23 @@ import { ContentPage, type ExternalLink, HomePage } from './views';
 
 export function homeRoutes(app: FastifyInstance, deps: {
   web: Web; members: MembersService; notices: NoticesService; clock: Clock; links: ExternalLink[]; requireMember: preHandlerHookHandler;
+  /** The renewal task list of a member due for renewal (passed in by app.tsx), shown first. */
+  tasks?: (ctx: PageContext, memberId: number) => Promise<VNode | undefined>;
 }) {
   const { web, members, notices, clock, links, requireMember } = deps;
 
   app.get('/', { preHandler: requireMember }, async (req, reply) => {
-    const [member, published] = await Promise.all([members.getById(req.member!.id), notices.published()]);
+    const ctx = web.context(req, reply);
+    const [member, published, tasks] = await Promise.all([members.getById(req.member!.id), notices.published(), deps.tasks?.(ctx, req.member!.id)]);
     const renewalYear = members.renewalYear(member);
     const model = {
+      tasks,
       name: fullName(member),
       renewal: renewalYear !== null && member.cert_period_end ? { fiscalYear: renewalYear, periodEnd: dateOnly(member.cert_period_end) } : undefined,
       notices: published,
       links,
     };
-    return web.render(reply, <HomePage ctx={web.context(req, reply)} model={model} />);
+    return web.render(reply, <HomePage ctx={ctx} model={model} />);
   });
 
   // The guide and the FAQ are public: a member who cannot log in needs them most.

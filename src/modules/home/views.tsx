@@ -11,6 +11,8 @@ export interface ExternalLink {
 
 export interface HomeModel {
   name: string;
+  /** STEP① … STEP⑥ for a renewal target, right under the banner. */
+  tasks?: preact.ComponentChildren;
   renewal?: { fiscalYear: number; periodEnd: Date };
   notices: Notice[];
   links: ExternalLink[];
@@ -34,6 +36,7 @@ export function HomePage({ ctx, model }: { ctx: PageContext; model: HomeModel })
           </ul>
         </section>
       )}
+      {model.tasks}
       <section aria-labelledby="qr-h" class="card">
         <h2 id="qr-h">{t('home.qrTitle')}</h2>
         <p>{t('home.qrHint')}</p>

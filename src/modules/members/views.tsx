@@ -87,11 +87,12 @@ export function ProfilePage({ ctx, member, related }: { ctx: PageContext; member
           </Row>
         </dl>
       </section>
+      {/* A plain group, not a region: each related list is its own region (a page finds 「新規」 by the list it belongs to). */}
       {related && (
-        <section aria-labelledby="related-h">
+        <div class="related">
           <h2 id="related-h">{t('profile.related')}</h2>
           {related}
-        </section>
+        </div>
       )}
     </Layout>
   );

@@ -174,7 +174,25 @@ export interface RenewalCyclesTable {
   self_report_cap: number;
   category_minimums: ColumnType<CategoryMinimum[], string | undefined, string>;
   group_limits: ColumnType<GroupLimit[], string | undefined, string>;
+  new_period_start: DateColumn;
+  new_period_end: DateColumn;
+  last_annual_fee_year: number;
+  renewal_fee_code: Generated<string>;
+  window_opens_on: DateColumn;
+  window_closes_on: DateColumn;
+  payment_due_on: DateColumn;
+  study_abroad: ColumnType<StudyAbroadRule, string | undefined, string>;
   created_at: Timestamp;
+}
+
+/** 留学 as data in the cycle: whether a stay across the new period's start waives the credit condition, and the credits a verified stay earns. */
+export interface StudyAbroadRule {
+  waivesCredits: boolean;
+  minConsecutiveMonths: number;
+  creditsPerMonth: number;
+  category: string;
+  /** The catalogue entry a verified stay's credits are recorded under (its credits = creditsPerMonth). */
+  catalogueCode: string;
 }
 
 export interface CreditCategoriesTable {
@@ -520,6 +538,66 @@ export interface PaymentImportTransactionsTable {
   created_at: Timestamp;
 }
 
+// ── applications (専門医資格申請情報) ──────────────────────────────────────────────────────────────
+export type ApplicationType = 'initial' | 'renewal' | 'withdrawal';
+export type ApplicationStatus = 'draft' | 'submitted' | 'completed' | 'withdrawn' | 'submitted_for_review' | 'cancelled';
+
+export interface ApplicationsTable {
+  id: Generated<number>;
+  application_no: Generated<string>;
+  member_id: number;
+  cycle_id: number | null;
+  type: ApplicationType;
+  status: ColumnType<ApplicationStatus, ApplicationStatus | undefined>;
+  base_qualification: string | null;
+  base_qualification_number: string | null;
+  base_qualification_year: number | null;
+  base_period_start: DateColumn | null;
+  base_period_end: DateColumn | null;
+  abroad: Generated<boolean>;
+  abroad_departed_on: DateColumn | null;
+  abroad_returned_on: DateColumn | null;
+  abroad_ongoing: Generated<boolean>;
+  withdrawal_reason: string | null;
+  withdrawal_reason_other: Generated<string>;
+  licence_date: DateColumn | null;
+  acls_valid_until: DateColumn | null;
+  invoice_id: number | null;
+  abroad_verified_at: TimestampNullable;
+  abroad_verified_by: number | null;
+  granted_period_start: DateColumn | null;
+  granted_period_end: DateColumn | null;
+  submitted_at: TimestampNullable;
+  completed_at: TimestampNullable;
+  withdrawn_at: TimestampNullable;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApplicationEventsTable {
+  id: Generated<number>;
+  application_id: number;
+  occurred_at: Timestamp;
+  actor_type: string;
+  actor_id: number | null;
+  action: string;
+  from_status: ApplicationStatus | null;
+  to_status: ApplicationStatus;
+  detail: Generated<string>;
+}
+
+export interface ApplicationFilesTable {
+  id: Generated<number>;
+  application_id: number;
+  kind: 'enrollment_certificate';
+  stored_name: string;
+  original_name: string;
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size_bytes: number;
+  sha256: string;
+  uploaded_at: Timestamp;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -555,6 +633,9 @@ export interface Database {
   sandbox_payments: SandboxPaymentsTable;
   payment_imports: PaymentImportsTable;
   payment_import_transactions: PaymentImportTransactionsTable;
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
+  application_files: ApplicationFilesTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -579,3 +660,6 @@ export type PaymentAttempt = Selectable<PaymentAttemptsTable>;
 export type Overpayment = Selectable<OverpaymentsTable>;
 export type SandboxPaymentRow = Selectable<SandboxPaymentsTable>;
 export type PaymentImport = Selectable<PaymentImportsTable>;
+export type Application = Selectable<ApplicationsTable>;
+export type ApplicationEvent = Selectable<ApplicationEventsTable>;
+export type ApplicationFile = Selectable<ApplicationFilesTable>;

@@ -1,0 +1,236 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { attachmentHeader } from '../../platform/csv';
+import type { Application, ApplicationFile, ApplicationType } from '../../platform/db/schema';
+import { idParam, notFound, RuleViolation } from '../../platform/errors';
+import { parseForm } from '../../platform/forms';
+import type { FormErrors, FormValues } from '../../platform/views/context';
+import type { Web } from '../../platform/web';
+import type { BillingService } from '../billing/service';
+import { fullName, type MembersService } from '../members/service';
+import { initialSchema, renewalSchema, typeSchema, withdrawalSchema } from './schemas';
+import type { ApplicationsService, DraftInput } from './service';
+import {
+  ApplicationPage, CertificateQueuePage, InitialFormPage, RefusedPage, RenewalFormPage, StaffApplicationPage, SubmittedPage, TypePage, WithdrawalFormPage,
+  WithdrawConfirmPage, WithdrawnPage,
+} from './views';
+
+/** Multipart bodies (attachFieldsToBody): a file has toBuffer(). */
+interface MultipartFile { type: 'file'; filename: string; toBuffer(): Promise<Buffer> }
+
+function sendFile(reply: FastifyReply, file: ApplicationFile, stream: NodeJS.ReadableStream) {
+  return reply
+    .header('content-type', file.content_type)
+    .header('content-disposition', attachmentHeader(file.original_name, file.content_type === 'application/pdf' ? 'attachment' : 'inline'))
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', 'private, no-store')
+    .send(stream);
+}
+
+const APPLICATION_NO = /^SN-\d{1,10}$/;
+const TYPES: ApplicationType[] = ['initial', 'renewal', 'withdrawal'];
+
+/** The form's values from a stored record, to edit it. */
+function valuesOf(a: Application): FormValues {
+  const v: FormValues = {};
+  const put = (k: string, value: string | number | null) => { if (value !== null && value !== '') v[k] = String(value); };
+  put('baseQualification', a.base_qualification);
+  put('baseQualificationNumber', a.base_qualification_number);
+  put('baseQualificationYear', a.base_qualification_year);
+  put('basePeriodStart', a.base_period_start);
+  put('basePeriodEnd', a.base_period_end);
+  v.abroad = a.abroad ? 'yes' : 'no';
+  put('abroadDepartedOn', a.abroad_departed_on);
+  if (a.abroad) v.abroadStatus = a.abroad_ongoing ? 'ongoing' : 'returned';
+  put('abroadReturnedOn', a.abroad_returned_on);
+  put('licenceDate', a.licence_date);
+  put('aclsValidUntil', a.acls_valid_until);
+  put('withdrawalReason', a.withdrawal_reason);
+  put('withdrawalReasonOther', a.withdrawal_reason_other);
+  return v;
+}
+
+function parseDraft(type: ApplicationType, body: unknown): { ok: true; input: DraftInput } | { ok: false; errors: FormErrors; values: FormValues } {
+  if (type === 'renewal') {
+    const form = parseForm(renewalSchema, body);
+    return form.ok ? { ok: true, input: { type, data: form.data } } : form;
+  }
+  if (type === 'withdrawal') {
+    const form = parseForm(withdrawalSchema, body);
+    return form.ok ? { ok: true, input: { type, data: form.data } } : form;
+  }
+  const form = parseForm(initialSchema, body);
+  return form.ok ? { ok: true, input: { type, data: form.data } } : form;
+}
+
+export function applicationRoutes(app: FastifyInstance, deps: {
+  web: Web; applications: ApplicationsService; billing: BillingService; members: MembersService; requireMember: preHandlerHookHandler; requireStaff: preHandlerHookHandler;
+}) {
+  const { web, applications, billing, members, requireMember, requireStaff } = deps;
+  const guarded = { preHandler: requireMember };
+  const noOf = (raw: string) => {
+    if (!APPLICATION_NO.test(raw)) throw notFound('application');
+    return raw;
+  };
+
+  /** The form of a 申請区分, blank or with the member's input (and errors, 400), for a new record or an edit. */
+  const formPage = async (req: FastifyRequest, reply: FastifyReply, type: ApplicationType, opts: { action: string; edit: boolean; values: FormValues; errors?: FormErrors; message?: string; status?: number }) => {
+    const ctx = web.context(req, reply);
+    const cancel = opts.edit ? opts.action.replace(/\/edit$/, '') : '/profile/detail';
+    const common = { ctx, action: opts.action, errors: opts.errors, values: opts.values, cancel };
+    let page;
+    if (type === 'renewal') {
+      const cycle = await applications.cycleFor(req.member!.id);
+      if (!cycle) throw new RuleViolation('applications.notTarget', {}, 'invalid_state');
+      page = <RenewalFormPage {...common} cycle={cycle} title={ctx.t(opts.edit ? 'applications.renewalEditTitle' : 'applications.renewalTitle')} />;
+    } else if (type === 'withdrawal') {
+      page = <WithdrawalFormPage {...common} title={ctx.t(opts.edit ? 'applications.withdrawalEditTitle' : 'applications.withdrawalTitle')} />;
+    } else {
+      page = <InitialFormPage {...common} title={ctx.t(opts.edit ? 'applications.initialEditTitle' : 'applications.initialTitle')} />;
+    }
+    return web.render(reply, page, opts.status ?? (opts.errors ? 400 : 200));
+  };
+
+  // ── 「新規」 → 申請区分 → 「次へ」 → the form → 「保存」 ────────────────────────────────────────────
+  app.get<{ Querystring: { type?: string } }>('/applications/new', guarded, async (req, reply) => {
+    const values: FormValues = TYPES.includes(req.query.type as ApplicationType) ? { type: req.query.type! } : {};
+    return web.render(reply, <TypePage ctx={web.context(req, reply)} values={values} />);
+  });
+
+  app.post('/applications/new', guarded, async (req, reply) => {
+    const form = parseForm(typeSchema, req.body);
+    if (!form.ok) return web.render(reply, <TypePage ctx={web.context(req, reply)} errors={form.errors} values={form.values} />, 400);
+    return reply.redirect(`/applications/new/${form.data.type}`, 303);
+  });
+
+  app.get<{ Params: { type: string } }>('/applications/new/:type', guarded, async (req, reply) => {
+    const type = req.params.type as ApplicationType;
+    if (!TYPES.includes(type)) throw notFound('application type');
+    return formPage(req, reply, type, { action: `/applications/new/${type}`, edit: false, values: {} });
+  });
+
+  app.post<{ Params: { type: string } }>('/applications/new/:type', guarded, async (req, reply) => {
+    const type = req.params.type as ApplicationType;
+    if (!TYPES.includes(type)) throw notFound('application type');
+    const action = `/applications/new/${type}`;
+    const parsed = parseDraft(type, req.body);
+    if (!parsed.ok) return formPage(req, reply, type, { action, edit: false, values: parsed.values, errors: parsed.errors });
+    await applications.createDraft(web.actor(req), req.member!.id, parsed.input);
+    return web.redirect(reply, '/profile/detail', type === 'withdrawal' ? 'applications.withdrawalSaved' : 'applications.saved');
+  });
+
+  // ── One record by 申請番号 ─────────────────────────────────────────────────────────────────────
+  app.get<{ Params: { no: string } }>('/applications/:no', guarded, async (req, reply) => {
+    const view = await applications.getForMember(req.member!.id, noOf(req.params.no));
+    const status = view.application.type === 'renewal' ? await applications.renewalStatus(req.member!.id) : undefined;
+    return web.render(reply, <ApplicationPage ctx={web.context(req, reply)} view={view} events={view.events} status={status} />);
+  });
+
+  // ── 留学: 在籍証明書 (copy), the credit proofs' upload rules ─────────────────────────────────────────
+  app.post<{ Params: { no: string } }>('/applications/:no/files', guarded, async (req, reply) => {
+    const no = noOf(req.params.no);
+    const raw = ((req.body ?? {}) as Record<string, unknown>).file;
+    const file = (Array.isArray(raw) ? raw : [raw]).find((f): f is MultipartFile => (f as MultipartFile)?.type === 'file');
+    try {
+      const data = file ? await file.toBuffer() : Buffer.alloc(0);
+      await applications.attachCertificate(web.actor(req), req.member!.id, no, { data, name: file?.filename ?? '' });
+    } catch (err) {
+      if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      const view = await applications.getForMember(req.member!.id, no);
+      const status = await applications.renewalStatus(req.member!.id);
+      return web.render(reply, <ApplicationPage ctx={web.context(req, reply)} view={view} events={view.events} status={status} uploadError={req.t(err.key, err.params)} />, err.status);
+    }
+    return web.redirect(reply, `/applications/${no}`, 'applications.certificateUploaded');
+  });
+
+  app.get<{ Params: { no: string; fileId: string } }>('/applications/:no/files/:fileId', guarded, async (req, reply) => {
+    const file = await applications.fileForMember(req.member!.id, noOf(req.params.no), idParam(req.params.fileId, 'file'));
+    return sendFile(reply, file, applications.openFile(file));
+  });
+
+  app.get<{ Params: { no: string } }>('/applications/:no/edit', guarded, async (req, reply) => {
+    const view = await applications.getForMember(req.member!.id, noOf(req.params.no));
+    if (view.application.status !== 'draft' || view.readOnly) throw new RuleViolation(view.readOnly ? 'applications.readOnly' : 'applications.wrongState', {}, 'conflict');
+    return formPage(req, reply, view.application.type, { action: `/applications/${view.application.application_no}/edit`, edit: true, values: valuesOf(view.application) });
+  });
+
+  app.post<{ Params: { no: string } }>('/applications/:no/edit', guarded, async (req, reply) => {
+    const view = await applications.getForMember(req.member!.id, noOf(req.params.no));
+    const no = view.application.application_no;
+    const parsed = parseDraft(view.application.type, req.body);
+    if (!parsed.ok) return formPage(req, reply, view.application.type, { action: `/applications/${no}/edit`, edit: true, values: parsed.values, errors: parsed.errors });
+    await applications.update(web.actor(req), req.member!.id, no, parsed.input);
+    return web.redirect(reply, `/applications/${no}`, 'applications.updated');
+  });
+
+  app.post<{ Params: { no: string } }>('/applications/:no/delete', guarded, async (req, reply) => {
+    await applications.delete(web.actor(req), req.member!.id, noOf(req.params.no));
+    return web.redirect(reply, '/profile/detail', 'applications.deleted');
+  });
+
+  // ── STEP④ 「専門医資格更新申請」 ──────────────────────────────────────────────────────────────
+  app.post<{ Params: { no: string } }>('/applications/:no/submit', guarded, async (req, reply) => {
+    const result = await applications.submit(web.actor(req), req.member!.id, noOf(req.params.no), req.locale);
+    if (result.outcome === 'refused') {
+      return web.render(reply, <RefusedPage ctx={web.context(req, reply)} application={result.application} eligibility={result.eligibility} />, 409);
+    }
+    return reply.redirect(`/applications/${result.application.application_no}/submitted`, 303);
+  });
+
+  app.get<{ Params: { no: string } }>('/applications/:no/submitted', guarded, async (req, reply) => {
+    const view = await applications.getForMember(req.member!.id, noOf(req.params.no));
+    const a = view.application;
+    if (!['submitted', 'completed', 'submitted_for_review'].includes(a.status)) return reply.redirect(`/applications/${a.application_no}`, 303);
+    const invoice = a.invoice_id ? (await billing.listForMember(req.member!.id)).find((v) => v.invoice.id === a.invoice_id)?.invoice : undefined;
+    return web.render(reply, <SubmittedPage ctx={web.context(req, reply)} view={view}
+      invoice={invoice ? { controlNo: invoice.control_no, amount: invoice.amount, dueOn: invoice.due_on } : undefined} />);
+  });
+
+  // ── 辞退: 「専門医認定辞退申請」 → OK → 辞退申請完了 → 閉じる ────────────────────────────────────────
+  app.get<{ Params: { no: string } }>('/applications/:no/withdraw', guarded, async (req, reply) => {
+    const view = await applications.getForMember(req.member!.id, noOf(req.params.no));
+    if (view.application.type !== 'withdrawal') throw notFound('application');
+    if (view.application.status === 'withdrawn') return reply.redirect(`/applications/${view.application.application_no}/withdrawn`, 303);
+    return web.render(reply, <WithdrawConfirmPage ctx={web.context(req, reply)} view={view} />);
+  });
+
+  app.post<{ Params: { no: string } }>('/applications/:no/withdraw', guarded, async (req, reply) => {
+    const no = noOf(req.params.no);
+    try {
+      await applications.withdraw(web.actor(req), req.member!.id, no, req.locale);
+    } catch (err) {
+      if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      const view = await applications.getForMember(req.member!.id, no);
+      return web.render(reply, <WithdrawConfirmPage ctx={web.context(req, reply)} view={view} message={req.t(err.key, err.params)} />, err.status);
+    }
+    return reply.redirect(`/applications/${no}/withdrawn`, 303);
+  });
+
+  app.get<{ Params: { no: string } }>('/applications/:no/withdrawn', guarded, async (req, reply) => {
+    const view = await applications.getForMember(req.member!.id, noOf(req.params.no));
+    if (view.application.status !== 'withdrawn') return reply.redirect(`/applications/${view.application.application_no}`, 303);
+    return web.render(reply, <WithdrawnPage ctx={web.context(req, reply)} view={view} />);
+  });
+
+  // ── 事務局: the certificates to verify, one application, 「確認済みにする」 ───────────────────────────────
+  const staffGuard = { preHandler: requireStaff };
+  app.get('/staff/applications', staffGuard, async (req, reply) =>
+    web.render(reply, <CertificateQueuePage ctx={web.context(req, reply, 'staff')} views={await applications.certificatesToVerify()} />));
+
+  app.get<{ Params: { id: string } }>('/staff/applications/:id', staffGuard, async (req, reply) => {
+    const view = await applications.getForStaff(idParam(req.params.id, 'application'));
+    const member = await members.getById(view.application.member_id);
+    return web.render(reply, <StaffApplicationPage ctx={web.context(req, reply, 'staff')} view={view}
+      memberLink={{ href: `/staff/members/${member.member_number}`, label: `${member.member_number} ${fullName(member)}` }} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/applications/:id/verify', staffGuard, async (req, reply) => {
+    const id = idParam(req.params.id, 'application');
+    await applications.verifyCertificate(web.actor(req), id);
+    return web.redirect(reply, `/staff/applications/${id}`, 'applications.certificateVerified');
+  });
+
+  app.get<{ Params: { id: string; fileId: string } }>('/staff/applications/:id/files/:fileId', staffGuard, async (req, reply) => {
+    const file = await applications.fileForStaff(idParam(req.params.id, 'application'), idParam(req.params.fileId, 'file'));
+    return sendFile(reply, file, applications.openFile(file));
+  });
+}

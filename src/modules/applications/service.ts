@@ -1,0 +1,389 @@
+import { type Actor, audit, systemActor } from '../../platform/audit';
+import type { Clock } from '../../platform/clock';
+import type { Db, Executor } from '../../platform/db/database';
+import type { Application, ApplicationEvent, ApplicationFile, ApplicationStatus, ApplicationType, Member, RenewalCycle } from '../../platform/db/schema';
+import { notFound, RuleViolation } from '../../platform/errors';
+import type { Locale } from '../../platform/i18n';
+import { formatDateEn, formatDateJa, dateOnly, formatYen, tokyoDate } from '../../platform/japanese';
+import type { Mailer } from '../../platform/mail/mailer';
+import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
+import type { BillingService, InvoiceSettled } from '../billing/service';
+import type { CreditsService } from '../credits/service';
+import type { CyclesService } from '../cycles/service';
+import { fullName, type MembersService } from '../members/service';
+import { type Eligibility, type EligibilityService, factsOf } from './eligibility';
+import { abroadCreditDates } from './eligibility-rules';
+import { type ApplicationChanges, ApplicationsRepository } from './repository';
+import type { InitialInput, RenewalInput, WithdrawalInput } from './schemas';
+import type { RenewalStatus } from './tasks';
+import { type ApplicationAction, nextApplicationStatus } from './transitions';
+
+export type { Application };
+
+export interface ApplicationView {
+  application: Application;
+  cycle?: RenewalCycle;
+  /** A record of a cycle whose window has closed: shown, never changed. */
+  readOnly: boolean;
+}
+
+export type DraftInput =
+  | { type: 'renewal'; data: RenewalInput }
+  | { type: 'withdrawal'; data: WithdrawalInput }
+  | { type: 'initial'; data: InitialInput };
+
+export type SubmitResult =
+  | { outcome: 'submitted' | 'already'; application: Application; invoiceNo?: string }
+  | { outcome: 'refused'; application: Application; eligibility: Eligibility };
+
+/** The business key of a renewal's 専門医更新料: billing creates it once, the settlement listener reads it back. */
+export const renewalFeeKey = (applicationId: number) => `renewal_fee:application:${applicationId}`;
+const RENEWAL_FEE_KEY = /^renewal_fee:application:(\d{1,10})$/;
+
+const changesOf = (input: DraftInput): ApplicationChanges => {
+  if (input.type === 'withdrawal') {
+    return { withdrawal_reason: input.data.withdrawalReason, withdrawal_reason_other: input.data.withdrawalReason === 'other' ? input.data.withdrawalReasonOther : '' };
+  }
+  if (input.type === 'initial') {
+    const d = input.data;
+    return { base_qualification: d.baseQualification, base_qualification_number: d.baseQualificationNumber, licence_date: d.licenceDate, acls_valid_until: d.aclsValidUntil };
+  }
+  const d = input.data;
+  const abroad = d.abroad === 'yes';
+  return {
+    base_qualification: d.baseQualification, base_qualification_number: d.baseQualificationNumber, base_qualification_year: d.baseQualificationYear,
+    base_period_start: d.basePeriodStart, base_period_end: d.basePeriodEnd,
+    abroad, abroad_departed_on: abroad ? d.abroadDepartedOn ?? null : null,
+    abroad_ongoing: abroad && d.abroadStatus === 'ongoing', abroad_returned_on: abroad && d.abroadStatus === 'returned' ? d.abroadReturnedOn ?? null : null,
+  };
+};
+
+/**
+ * 専門医資格申請情報: drafts (新規申請 / 更新申請 / 辞退申請), the renewal submission that bills the
+ * 専門医更新料 through billing, the completion when that fee is paid, and the withdrawal.
+ */
+export class ApplicationsService {
+  private repo = new ApplicationsRepository();
+
+  constructor(private deps: {
+    db: Db; clock: Clock; mailer: Mailer; members: MembersService; cycles: CyclesService; billing: BillingService; eligibility: EligibilityService; credits: CreditsService; files: FileStore; baseUrl: string;
+  }) {}
+
+  private today(): string {
+    return tokyoDate(this.deps.clock.now());
+  }
+
+  /** A cycle takes applications inside its window; before it or after it, nothing changes. */
+  private windowOpen(cycle: RenewalCycle): boolean {
+    const today = this.today();
+    return today >= cycle.window_opens_on && today <= cycle.window_closes_on;
+  }
+
+  private async view(application: Application): Promise<ApplicationView> {
+    const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id) : undefined;
+    return { application, cycle, readOnly: !!cycle && this.today() > cycle.window_closes_on };
+  }
+
+  async listForMember(memberId: number): Promise<ApplicationView[]> {
+    const rows = await this.repo.forMember(this.deps.db, memberId);
+    return Promise.all(rows.map((r) => this.view(r)));
+  }
+
+  async getForMember(memberId: number, applicationNo: string): Promise<ApplicationView & { events: ApplicationEvent[]; files: ApplicationFile[] }> {
+    const application = await this.repo.findForMember(this.deps.db, memberId, applicationNo);
+    if (!application) throw notFound('application');
+    return this.record(application);
+  }
+
+  private async record(application: Application) {
+    const [view, events, files] = await Promise.all([this.view(application), this.repo.events(this.deps.db, application.id), this.repo.files(this.deps.db, application.id)]);
+    return { ...view, events, files };
+  }
+
+  // ── 留学: the 在籍証明書 (copy), uploaded with the credit proofs' rules, verified by the secretariat ─────
+
+  /** Upload the enrollment certificate, possibly after return (even once the cycle has closed), until it is verified. */
+  async attachCertificate(actor: Actor, memberId: number, applicationNo: string, file: { data: Buffer; name: string }): Promise<ApplicationFile> {
+    if (file.data.length === 0) throw new RuleViolation('credits.fileEmpty', {}, 'bad_request');
+    if (file.data.length > MAX_UPLOAD_BYTES) throw new RuleViolation('credits.fileTooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }, 'bad_request');
+    const type = sniffType(file.data);
+    if (!type) throw new RuleViolation('credits.fileType', {}, 'bad_request');
+    const check = (a: Application | undefined): Application => {
+      if (!a || a.type !== 'renewal') throw notFound('application');
+      if (!a.abroad || a.abroad_verified_at || a.status === 'cancelled') throw new RuleViolation('applications.certificateNotExpected', {}, 'conflict');
+      return a;
+    };
+    check(await this.repo.findForMember(this.deps.db, memberId, applicationNo));
+    // The file goes to disk first; if the record cannot be written it is removed again: never a row without its file.
+    const stored = await this.deps.files.save(file.data, type).catch(() => {
+      throw new RuleViolation('credits.fileStoreFailed', {}, 'unavailable');
+    });
+    try {
+      return await this.deps.db.transaction().execute(async (tx) => {
+        const application = check(await this.repo.findForMember(tx, memberId, applicationNo, true));
+        const row = await this.repo.insertFile(tx, {
+          application_id: application.id, kind: 'enrollment_certificate', stored_name: stored.storedName, original_name: safeOriginalName(file.name),
+          content_type: type, size_bytes: file.data.length, sha256: stored.sha256,
+        });
+        await this.repo.update(tx, application.id, { updated_at: this.deps.clock.now() });
+        await audit(tx, actor, { action: 'application.certificate_attached', subjectType: 'application', subjectId: application.application_no, memberId, detail: { file: row.original_name, bytes: row.size_bytes, type } });
+        return row;
+      });
+    } catch (err) {
+      await this.deps.files.remove(stored.storedName);
+      throw err;
+    }
+  }
+
+  async fileForMember(memberId: number, applicationNo: string, fileId: number): Promise<ApplicationFile> {
+    const application = await this.repo.findForMember(this.deps.db, memberId, applicationNo);
+    const file = application ? await this.repo.file(this.deps.db, application.id, fileId) : undefined;
+    if (!file) throw notFound('file');
+    return file;
+  }
+
+  async fileForStaff(applicationId: number, fileId: number): Promise<ApplicationFile> {
+    const file = await this.repo.file(this.deps.db, applicationId, fileId);
+    if (!file) throw notFound('file');
+    return file;
+  }
+
+  openFile(file: ApplicationFile) {
+    return this.deps.files.open(file.stored_name);
+  }
+
+  async getForStaff(id: number) {
+    const application = await this.repo.findById(this.deps.db, id);
+    if (!application) throw notFound('application');
+    return this.record(application);
+  }
+
+  /** The secretariat's queue: uploaded certificates not yet verified. */
+  async certificatesToVerify(): Promise<ApplicationView[]> {
+    return Promise.all((await this.repo.certificatesToVerify(this.deps.db)).map((a) => this.view(a)));
+  }
+
+  /**
+   * 事務局: the certificate was checked; the record stops showing 確認待ち. A stay that ended inside the period
+   * earns the cycle's study-abroad credits first (one line per whole month, each keyed to this application,
+   * so a retry after a failure records none twice). Audited.
+   */
+  async verifyCertificate(actor: Actor, id: number): Promise<void> {
+    const found = await this.repo.findById(this.deps.db, id);
+    if (!found) throw notFound('application');
+    const cycle = found.cycle_id ? await this.deps.cycles.byId(found.cycle_id) : undefined;
+    const member = await this.deps.members.getById(found.member_id);
+    const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
+    const dates = cycle && !found.abroad_verified_at ? abroadCreditDates(factsOf(found), period, cycle.new_period_start, cycle.study_abroad) : [];
+    for (const [i, activityDate] of dates.entries()) {
+      await this.deps.credits.recordEarned(actor, { memberId: found.member_id, code: cycle!.study_abroad.catalogueCode, activityDate, source: 'staff', externalId: `abroad:${id}:${i}` })
+        .catch((err: { code?: string }) => { if (err.code !== '23505') throw err; });
+    }
+    await this.deps.db.transaction().execute(async (tx) => {
+      const application = await this.repo.findById(tx, id, true);
+      if (!application) throw notFound('application');
+      const files = await this.repo.files(tx, id);
+      if (!application.abroad || application.abroad_verified_at || files.length === 0) throw new RuleViolation('applications.certificateNotVerifiable', {}, 'conflict');
+      const now = this.deps.clock.now();
+      await this.repo.update(tx, id, { abroad_verified_at: now, abroad_verified_by: actor.id, updated_at: now });
+      await this.event(tx, actor, application, 'verify_certificate', application.status, application.status);
+      await audit(tx, actor, { action: 'application.certificate_verified', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id, detail: { abroadCredits: dates.length } });
+    });
+  }
+
+  /** The renewal cycle a member is due for (and may apply in), or undefined. */
+  cycleFor(memberId: number): Promise<RenewalCycle | undefined> {
+    return this.deps.eligibility.cycleFor(memberId);
+  }
+
+  /** Eligibility of the member for a cycle, with the application (when there is one) for completeness and 留学. */
+  assess(memberId: number, cycle: RenewalCycle, application?: Application): Promise<Eligibility> {
+    return this.deps.eligibility.assess(memberId, cycle, application);
+  }
+
+  /** Where the member stands in the cycle they are due for (the task list), or undefined when not a renewal target. */
+  async renewalStatus(memberId: number): Promise<RenewalStatus | undefined> {
+    const cycle = await this.cycleFor(memberId);
+    if (!cycle) return undefined;
+    const rows = (await this.repo.forMember(this.deps.db, memberId)).filter((a) => a.cycle_id === cycle.id);
+    const withdrawal = rows.find((a) => a.type === 'withdrawal' && a.status === 'withdrawn');
+    const renewals = rows.filter((a) => a.type === 'renewal' && a.status !== 'cancelled');
+    const renewal = renewals.find((a) => a.status === 'submitted' || a.status === 'completed') ?? renewals[0];
+    const eligibility = await this.assess(memberId, cycle, renewal);
+    const found = renewal?.invoice_id ? (await this.deps.billing.listForMember(memberId)).find((v) => v.invoice.id === renewal.invoice_id) : undefined;
+    const invoice = found ? { controlNo: found.invoice.control_no, status: found.invoice.status, amount: found.invoice.amount, dueOn: found.invoice.due_on } : undefined;
+    return { cycle, renewal, withdrawal, eligibility, invoice };
+  }
+
+  /** 「保存」 of a new record: a draft (下書き). Saving is not applying. */
+  async createDraft(actor: Actor, memberId: number, input: DraftInput): Promise<Application> {
+    const cycle = input.type === 'initial' ? undefined : await this.cycleFor(memberId);
+    if (input.type !== 'initial') {
+      if (!cycle) throw new RuleViolation('applications.notTarget', {}, 'invalid_state');
+      if (!this.windowOpen(cycle)) throw new RuleViolation('applications.windowClosed', { from: cycle.window_opens_on, to: cycle.window_closes_on }, 'invalid_state');
+    }
+    return this.deps.db.transaction().execute(async (tx) => {
+      await this.repo.lockMember(tx, memberId);
+      if (cycle) await this.refuseIfDecided(tx, memberId, cycle, input.type);
+      const application = await this.repo.insert(tx, { member_id: memberId, cycle_id: cycle?.id ?? null, type: input.type, ...changesOf(input) } as Parameters<ApplicationsRepository['insert']>[1]);
+      await this.event(tx, actor, application, 'create', null, 'draft');
+      await audit(tx, actor, { action: 'application.created', subjectType: 'application', subjectId: application.application_no, memberId, after: { type: input.type, cycle: cycle?.fiscal_year ?? null } });
+      return application;
+    });
+  }
+
+  /** A member who withdrew cannot renew in the same cycle, and one who applied for renewal is told so before another draft. */
+  private async refuseIfDecided(tx: Executor, memberId: number, cycle: RenewalCycle, type: ApplicationType): Promise<void> {
+    const decided = await this.repo.forCycle(tx, memberId, cycle.id, ['submitted', 'completed', 'withdrawn']);
+    if (decided.some((a) => a.status === 'withdrawn')) throw new RuleViolation('applications.alreadyWithdrawn', { no: decided.find((a) => a.status === 'withdrawn')!.application_no }, 'conflict');
+    if (type === 'renewal' && decided.length > 0) throw new RuleViolation('applications.alreadyApplied', { no: decided[0]!.application_no }, 'conflict');
+    if (type === 'withdrawal' && decided.some((a) => a.status === 'completed')) throw new RuleViolation('applications.withdrawAfterCompleted', {}, 'conflict');
+  }
+
+  /** Loads the member's own record locked, refuses records of a closed cycle and actions the workflow does not allow. */
+  private async lockForAction(tx: Executor, memberId: number, applicationNo: string, action: ApplicationAction, type?: ApplicationType) {
+    const application = await this.repo.findForMember(tx, memberId, applicationNo, true);
+    if (!application || (type && application.type !== type)) throw notFound('application');
+    const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id) : undefined;
+    const to = nextApplicationStatus(application.type, application.status, action);
+    return { application, cycle, to };
+  }
+
+  private assertChangeable(cycle: RenewalCycle | undefined, to: ApplicationStatus | null | undefined): asserts to is ApplicationStatus | null {
+    if (cycle && !this.windowOpen(cycle)) throw new RuleViolation('applications.readOnly', {}, 'invalid_state');
+    if (to === undefined) throw new RuleViolation('applications.wrongState', {}, 'conflict');
+  }
+
+  async update(actor: Actor, memberId: number, applicationNo: string, input: DraftInput): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const { application, cycle, to } = await this.lockForAction(tx, memberId, applicationNo, 'edit', input.type);
+      this.assertChangeable(cycle, to);
+      const changes = changesOf(input);
+      await this.repo.update(tx, application.id, { ...changes, updated_at: this.deps.clock.now() });
+      await this.event(tx, actor, application, 'edit', application.status, 'draft');
+      await audit(tx, actor, { action: 'application.updated', subjectType: 'application', subjectId: application.application_no, memberId, after: changes });
+    });
+  }
+
+  async delete(actor: Actor, memberId: number, applicationNo: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const { application, cycle, to } = await this.lockForAction(tx, memberId, applicationNo, 'delete');
+      this.assertChangeable(cycle, to);
+      await this.repo.delete(tx, application.id);
+      await audit(tx, actor, { action: 'application.deleted', subjectType: 'application', subjectId: application.application_no, memberId, before: { type: application.type, status: application.status } });
+    });
+  }
+
+  /**
+   * 「専門医資格更新申請」 (STEP④) or, for a 新規申請, sending it for the secretariat's review. The row is locked
+   * first, so a double click or a second tab waits and then finds it applied: one invoice, ever. A refusal
+   * returns every unmet condition with its shortfall and changes nothing.
+   */
+  async submit(actor: Actor, memberId: number, applicationNo: string, locale: Locale): Promise<SubmitResult> {
+    return this.deps.db.transaction().execute(async (tx): Promise<SubmitResult> => {
+      await this.repo.lockMember(tx, memberId);
+      const { application, cycle, to } = await this.lockForAction(tx, memberId, applicationNo, 'submit');
+      if (application.type === 'withdrawal') throw notFound('application');
+      if (application.status === 'submitted' || application.status === 'completed' || application.status === 'submitted_for_review') {
+        return { outcome: 'already', application };
+      }
+      this.assertChangeable(cycle, to);
+      const now = this.deps.clock.now();
+      if (application.type === 'initial') {
+        await this.repo.update(tx, application.id, { status: to!, submitted_at: now, updated_at: now });
+        await this.event(tx, actor, application, 'submit', application.status, to!);
+        await audit(tx, actor, { action: 'application.submitted', subjectType: 'application', subjectId: application.application_no, memberId, after: { status: to } });
+        return { outcome: 'submitted', application: { ...application, status: to!, submitted_at: now } };
+      }
+      await this.refuseIfDecided(tx, memberId, cycle!, 'renewal');
+      const eligibility = await this.assess(memberId, cycle!, application);
+      if (!eligibility.ok) return { outcome: 'refused', application, eligibility };
+
+      const invoice = await this.deps.billing.createInvoice(actor, {
+        memberId, feeType: cycle!.renewal_fee_code, businessKey: renewalFeeKey(application.id), dueOn: cycle!.payment_due_on, fiscalYear: cycle!.fiscal_year,
+      }, tx);
+      await this.repo.update(tx, application.id, { status: 'submitted', submitted_at: now, invoice_id: invoice.id, updated_at: now });
+      await this.event(tx, actor, application, 'submit', application.status, 'submitted', invoice.control_no);
+      await audit(tx, actor, { action: 'application.submitted', subjectType: 'application', subjectId: application.application_no, memberId,
+        after: { status: 'submitted', invoice: invoice.control_no, creditsWaived: eligibility.credits.waived } });
+      const member = await this.deps.members.getById(memberId);
+      await this.deps.mailer.queue(tx, {
+        to: member.email, locale, memberId,
+        template: { subject: 'applications.mailSubmittedSubject', body: 'applications.mailSubmittedBody' },
+        params: {
+          name: fullName(member), no: application.application_no, controlNo: invoice.control_no, amount: formatYen(invoice.amount),
+          due: this.day(locale, invoice.due_on), link: `${this.deps.baseUrl}/billing/${invoice.control_no}`,
+        },
+      });
+      return { outcome: 'submitted', application: { ...application, status: 'submitted', submitted_at: now, invoice_id: invoice.id }, invoiceNo: invoice.control_no };
+    });
+  }
+
+  /**
+   * 「専門医認定辞退申請」 → OK: the withdrawal is accepted; a renewal already submitted for the cycle is
+   * cancelled with its unpaid 専門医更新料 (a fee being paid or paid refuses: the secretariat settles that).
+   */
+  async withdraw(actor: Actor, memberId: number, applicationNo: string, locale: Locale): Promise<Application> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      await this.repo.lockMember(tx, memberId);
+      const { application, cycle, to } = await this.lockForAction(tx, memberId, applicationNo, 'withdraw', 'withdrawal');
+      if (application.status === 'withdrawn') return application;
+      this.assertChangeable(cycle, to);
+      await this.refuseIfDecided(tx, memberId, cycle!, 'withdrawal');
+      const now = this.deps.clock.now();
+      for (const renewal of await this.repo.forCycle(tx, memberId, cycle!.id, ['submitted'], true)) {
+        const fee = await this.deps.billing.cancelUnpaidByBusinessKey(actor, renewalFeeKey(renewal.id), `辞退申請 ${application.application_no}`, tx);
+        if (fee !== 'cancelled' && fee !== 'none') throw new RuleViolation('applications.withdrawFeeInProgress', {}, 'conflict');
+        await this.repo.update(tx, renewal.id, { status: 'cancelled', updated_at: now });
+        await this.event(tx, actor, renewal, 'cancel', 'submitted', 'cancelled', application.application_no);
+        await audit(tx, actor, { action: 'application.cancelled', subjectType: 'application', subjectId: renewal.application_no, memberId, after: { status: 'cancelled', by: application.application_no } });
+      }
+      await this.repo.update(tx, application.id, { status: 'withdrawn', withdrawn_at: now, updated_at: now });
+      await this.event(tx, actor, application, 'withdraw', application.status, 'withdrawn');
+      await audit(tx, actor, { action: 'application.withdrawn', subjectType: 'application', subjectId: application.application_no, memberId, after: { status: 'withdrawn', reason: application.withdrawal_reason } });
+      const member = await this.deps.members.getById(memberId);
+      await this.deps.mailer.queue(tx, {
+        to: member.email, locale, memberId,
+        template: { subject: 'applications.mailWithdrawnSubject', body: 'applications.mailWithdrawnBody' },
+        params: { name: fullName(member), no: application.application_no, cycle: locale === 'en' ? cycle!.name_en : cycle!.name_ja, link: `${this.deps.baseUrl}/profile/detail` },
+      });
+      return { ...application, status: 'withdrawn' as const, withdrawn_at: now };
+    });
+  }
+
+  /**
+   * Billing's InvoiceSettled listener: a paid 専門医更新料 whose business key is an application completes
+   * that renewal (更新完了) and records the new certification period. Idempotent: a second delivery finds
+   * the record completed and does nothing.
+   */
+  async onInvoiceSettled(event: InvoiceSettled): Promise<void> {
+    const match = RENEWAL_FEE_KEY.exec(event.businessKey);
+    if (!match) return;
+    await this.deps.db.transaction().execute(async (tx) => {
+      const application = await this.repo.findById(tx, Number(match[1]), true);
+      if (!application || application.member_id !== event.memberId) return;
+      const to = nextApplicationStatus(application.type, application.status, 'complete');
+      if (!to) return;
+      const cycle = (await this.deps.cycles.byId(application.cycle_id!))!;
+      const now = this.deps.clock.now();
+      await this.repo.update(tx, application.id, { status: to, completed_at: now, granted_period_start: cycle.new_period_start, granted_period_end: cycle.new_period_end, updated_at: now });
+      await this.event(tx, systemActor, application, 'complete', application.status, to, event.controlNo);
+      await audit(tx, systemActor, { action: 'application.completed', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id,
+        after: { status: to, invoice: event.controlNo, period: { start: cycle.new_period_start, end: cycle.new_period_end } } });
+      const member: Member = await this.deps.members.getById(application.member_id);
+      await this.deps.mailer.queue(tx, {
+        to: member.email, locale: 'ja', memberId: member.id,
+        template: { subject: 'applications.mailCompletedSubject', body: 'applications.mailCompletedBody' },
+        params: { name: fullName(member), no: application.application_no, start: this.day('ja', cycle.new_period_start), end: this.day('ja', cycle.new_period_end) },
+      });
+    });
+  }
+
+  private day(locale: Locale, date: string): string {
+    return locale === 'en' ? formatDateEn(dateOnly(date)) : formatDateJa(dateOnly(date));
+  }
+
+  private async event(tx: Executor, actor: Actor, application: Application, action: string, from: ApplicationStatus | null, to: ApplicationStatus, detail = ''): Promise<void> {
+    await this.repo.insertEvent(tx, { application_id: application.id, occurred_at: this.deps.clock.now(), actor_type: actor.type, actor_id: actor.id, action, from_status: from, to_status: to, detail });
+  }
+}
