@@ -125,7 +125,7 @@ test('STEP⑤⑥: paying the renewal fee by card completes the renewal (更新�
   await expect.poll(async () => {
     await page.reload();
     return step6.textContent();
-  }, { timeout: 200_000, intervals: [2_000] }).toContain('更新完了。');
+  }, { timeout: 30_000, intervals: [1_000] }).toContain('更新完了。');
   await linkFromMail('member100008@example.jp', '更新手続きが完了しました', '新しい認定期間', before);
   await expect(step6).toContainText(/更新完了。新しい認定期間は.+です。新しい専門医証は3月中旬以降に順次お届けします。/);
   await a11y();
