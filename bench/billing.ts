@@ -4,6 +4,7 @@ import { boot } from '../src/boot';
 import { fiscalYearOf } from '../src/platform/japanese';
 import { seedDemo } from '../src/seed/demo';
 import { seedScale } from '../src/seed/scale';
+import { seedScaleApplications } from '../src/seed/scale-applications';
 import { seedScaleBilling } from '../src/seed/scale-billing';
 import { baseUrl, benchConfig, CONNECTIONS, DURATION, intEnv, login, loginStaff, printTable, runTargets, startBaseline, type Target, WARMUP, WORKERS } from './common';
 
@@ -49,6 +50,7 @@ try {
   await seedDemo(services, database.db);
   const scale = await seedScale(database.db, { target: 30_000 });
   if (scale.added > 0) console.log(`Seeded ${scale.added} members in ${scale.seconds} s.`);
+  await seedScaleApplications(database.db);
   const billing = await seedScaleBilling(database.db, { heavyMember: HEAVY });
   if (billing.invoices > 0) console.log(`Seeded ${billing.invoices} invoices and ${billing.attempts} attempts in ${billing.seconds} s.`);
   await registerJobs(deps, services);

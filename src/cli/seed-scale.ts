@@ -6,6 +6,7 @@ import { startJobs } from '../platform/jobs';
 import { openDatabase } from '../platform/runtime';
 import { seedDemo } from '../seed/demo';
 import { seedScale } from '../seed/scale';
+import { seedScaleApplications } from '../seed/scale-applications';
 import { seedScaleBilling } from '../seed/scale-billing';
 import { seedScaleCredits } from '../seed/scale-credits';
 
@@ -51,7 +52,10 @@ try {
   console.log('Seeding credits (about 50 per member, 5,000 pending self-reports, member 115000 with 200)…');
   const credits = await seedScaleCredits(database.db, { heavyMember: '115000' });
   console.log(`Added ${credits.added} credits (${credits.pendingAdded} pending), ${credits.total} in total, in ${credits.seconds} s.`);
-  console.log('Seeding invoices (年会費 of two fiscal years per member, 更新料 of renewal targets) and payment attempts…');
+  console.log('Seeding this year\'s renewal applications (not started, drafts, abroad, submitted, renewed, withdrawn)…');
+  const applications = await seedScaleApplications(database.db);
+  console.log(`Added ${applications.added} applications in ${applications.seconds} s: ${JSON.stringify(applications.byStatus)}.`);
+  console.log('Seeding invoices (年会費 of two fiscal years per member, 更新料 of submitted applications) and payment attempts…');
   const billing = await seedScaleBilling(database.db, { heavyMember: '115000' });
   console.log(`Added ${billing.invoices} invoices and ${billing.attempts} payment attempts (${billing.totalInvoices} / ${billing.totalAttempts} in total) in ${billing.seconds} s.`);
 } finally {

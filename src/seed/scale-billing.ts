@@ -14,8 +14,8 @@ export interface ScaleBillingResult {
 /**
  * Billing at society scale for the benchmarks: for every scale member (numbers after the demo society)
  * the annual fee (年会費) of last and this fiscal year — about 60,000 invoices for 30,000 members — and
- * the 専門医更新料 of this year's renewal targets; a realistic mix of 入金済 (slip, Pay-easy, direct debit),
- * 未納, 期限切れ and 処理中 with payment attempts (settled card and Pay-easy, expired konbini numbers, live
+ * the 専門医更新料 of the applications `seedScaleApplications` submitted (run it first); a realistic mix
+ * of 入金済 (slip, Pay-easy, direct debit), 未納, 期限切れ and 処理中 with payment attempts (settled card and Pay-easy, expired konbini numbers, live
  * Pay-easy numbers). `heavyMember` gets ten years of annual fees and live Pay-easy numbers, for the page
  * benchmarks.
  *
@@ -61,17 +61,25 @@ export async function seedScaleBilling(db: Db, opts: { now?: Date; heavyMember?:
       WHERE m.member_number > '100030' AND f.code = 'annual_fee'
       ON CONFLICT (business_key) DO NOTHING`.execute(tx);
 
-    // 専門医更新料 for this year's renewal targets: two in three paid (card, konbini or Pay-easy).
+    // 専門医更新料 of the submitted and renewed applications (seedScaleApplications): paid for the renewed
+    // (card, konbini or Pay-easy), unpaid for the submitted; the business key and link the submit writes.
     await sql`
       INSERT INTO invoices (member_id, fee_type, fiscal_year, business_key, amount, issued_on, due_on, status, paid_on, paid_method, paid_reference)
-      SELECT m.id, 'renewal_fee', NULL, 'renewal_fee:scale:' || m.id, f.amount, make_date(${fy}, 10, 1), make_date(${fy + 1}, 1, 31),
-             CASE WHEN m.id % 3 = 0 THEN 'unpaid' ELSE 'paid' END,
-             CASE WHEN m.id % 3 <> 0 THEN make_date(${fy}, 11, 1 + m.id % 20) END,
-             CASE WHEN m.id % 3 <> 0 THEN (ARRAY['card', 'konbini', 'payeasy'])[1 + (m.id / 3) % 3] END,
-             CASE WHEN m.id % 3 <> 0 THEN 'sbx_scale_r' || m.id END
-      FROM members m CROSS JOIN fee_types f
-      WHERE m.member_number > '100030' AND f.code = 'renewal_fee' AND m.cert_period_end = make_date(${fy + 1}, 3, 31)
+      SELECT a.member_id, f.code, NULL, 'renewal_fee:application:' || a.id, f.amount, a.submitted_at::date, c.payment_due_on,
+             CASE WHEN a.status = 'completed' THEN 'paid' ELSE 'unpaid' END,
+             CASE WHEN a.status = 'completed' THEN a.completed_at::date END,
+             CASE WHEN a.status = 'completed' THEN (ARRAY['card', 'konbini', 'payeasy'])[1 + a.id % 3] END,
+             CASE WHEN a.status = 'completed' THEN 'sbx_scale_a' || a.id END
+      FROM applications a
+      JOIN renewal_cycles c ON c.id = a.cycle_id
+      JOIN fee_types f ON f.code = c.renewal_fee_code
+      JOIN members m ON m.id = a.member_id
+      WHERE m.member_number > '100030' AND a.type = 'renewal' AND a.status IN ('submitted', 'completed')
       ON CONFLICT (business_key) DO NOTHING`.execute(tx);
+    await sql`
+      UPDATE applications a SET invoice_id = i.id
+      FROM invoices i
+      WHERE i.business_key = 'renewal_fee:application:' || a.id AND a.invoice_id IS NULL`.execute(tx);
 
     // Attempts: the settled one behind every renewal fee paid online, and behind Pay-easy annual fees.
     await sql`

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app';
 import { textOf } from '../test/client';
-import { signInMember } from '../test/sign-in';
+import { seedCreditRules, signInMember } from '../test/sign-in';
 import { DEMO_PASSWORDS } from '../platform/security/passwords';
 import { FEE_TYPES } from './billing';
+import { seedScaleApplications } from './scale-applications';
 import { seedScale } from './scale';
 import { seedScaleBilling } from './scale-billing';
 
@@ -14,9 +15,25 @@ beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(now);
   await t.services.billing.seedFeeTypes(FEE_TYPES);
-  await seedScale(t.db, { target: 200, now });
+  await seedCreditRules(t);
+  await seedScale(t.db, { target: 400, now });
 });
 afterAll(() => t.close());
+
+describe('scale renewal applications', () => {
+  it('spreads every state over this year\'s renewal targets, with what each state needs; a rerun adds nothing', async () => {
+    const first = await seedScaleApplications(t.db, { now });
+    expect(first.added).toBeGreaterThan(40);
+    expect(Object.keys(first.byStatus).sort()).toEqual(['completed', 'draft', 'submitted', 'withdrawn']);
+    expect((await seedScaleApplications(t.db, { now })).added).toBe(0);
+    const rows = await t.db.selectFrom('applications').selectAll().execute();
+    expect(rows.filter((a) => a.status === 'completed').every((a) => a.granted_period_start === '2027-04-01' && a.completed_at && a.submitted_at)).toBe(true);
+    expect(rows.filter((a) => a.type === 'withdrawal').every((a) => a.status === 'withdrawn' && a.withdrawal_reason === 'retirement')).toBe(true);
+    expect(rows.some((a) => a.abroad && a.abroad_ongoing && a.status === 'draft')).toBe(true);
+    // The dashboard's trend needs dates in the past, never the future.
+    expect(rows.every((a) => !a.completed_at || a.completed_at <= new Date())).toBe(true);
+  });
+});
 
 describe('scale billing data', () => {
   it('bills every scale member as the billing service would, with attempts that agree with their invoices; a rerun adds nothing', async () => {
@@ -37,6 +54,14 @@ describe('scale billing data', () => {
     expect(rows.filter((r) => r.status === 'paid' && ['card', 'konbini', 'payeasy'].includes(r.paid_method ?? '')).every((r) => r.attempt === 'settled')).toBe(true);
     expect(rows.filter((r) => r.attempt === 'settled').every((r) => r.status === 'paid')).toBe(true);
     expect(new Set(rows.filter((r) => r.fee_type === 'renewal_fee' && r.status === 'paid').map((r) => r.paid_method))).toEqual(new Set(['card', 'konbini', 'payeasy']));
+    // Every submitted or renewed application has its one renewal-fee invoice, paid exactly when renewed.
+    const applications = await t.db.selectFrom('applications').leftJoin('invoices', 'invoices.id', 'applications.invoice_id')
+      .select(['applications.status', 'invoices.status as invoice', 'invoices.business_key']).where('applications.type', '=', 'renewal').execute();
+    for (const a of applications) {
+      if (a.status === 'completed') expect(a.invoice).toBe('paid');
+      else if (a.status === 'submitted') expect(a.invoice).toBe('unpaid');
+      else expect(a.invoice).toBeNull();
+    }
 
     // The heavy member sees ten years, the 処理中 one with its numbers.
     const c = await signInMember(t, heavy, DEMO_PASSWORDS.member);
