@@ -116,11 +116,12 @@ export class CertificatesService {
     });
   }
 
-  async getForStaff(id: number): Promise<{ certificate: Certificate; member: Member; replaces?: Certificate }> {
+  /** One certificate for the secretariat, with the path of its verification page (what the QR code opens). */
+  async getForStaff(id: number): Promise<{ certificate: Certificate; member: Member; replaces?: Certificate; verifyPath: string }> {
     const certificate = await this.repo.findById(this.deps.db, id);
     if (!certificate) throw notFound('certificate');
     const replaces = certificate.replaces_id ? await this.repo.findById(this.deps.db, certificate.replaces_id) : undefined;
-    return { certificate, member: await this.deps.members.getById(certificate.member_id), replaces };
+    return { certificate, member: await this.deps.members.getById(certificate.member_id), replaces, verifyPath: `/verify/${this.codeOf(certificate)}` };
   }
 
   /** 再発行: a new number (and code) for the same renewal; the old certificate is superseded and says so when verified. */

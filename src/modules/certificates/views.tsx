@@ -136,8 +136,8 @@ export function StaffCertificatesPage({ ctx, overview }: { ctx: PageContext; ove
 const actionLabels = { reissueReason: 'certificates.reissueReason', kind: 'certificates.kindLegend', revokeReason: 'certificates.revokeReason' } as const satisfies Record<string, MessageKey>;
 
 /** One certificate: what is printed, its status, and the two decisions (再発行, 取消 / 辞退). */
-export function StaffCertificatePage({ ctx, certificate: c, member, replaces, errors, values, message }: {
-  ctx: PageContext; certificate: Certificate; member: Member; replaces?: Certificate; errors?: FormErrors; values?: FormValues; message?: string;
+export function StaffCertificatePage({ ctx, certificate: c, member, replaces, verifyPath, errors, values, message }: {
+  ctx: PageContext; certificate: Certificate; member: Member; replaces?: Certificate; verifyPath: string; errors?: FormErrors; values?: FormValues; message?: string;
 }) {
   const t = ctx.t;
   const no = formatCertificateNo(c.serial);
@@ -157,7 +157,10 @@ export function StaffCertificatePage({ ctx, certificate: c, member, replaces, er
         {replaces && <div class="summary__row"><dt>{t('certificates.replaces')}</dt><dd><a href={`/staff/certificates/${replaces.id}`}>{formatCertificateNo(replaces.serial)}</a></dd></div>}
         <div class="summary__row"><dt>{t('certificates.col.batch')}</dt><dd>{c.batch_id ? t('certificates.batchName', { id: c.batch_id }) : '—'}</dd></div>
       </dl>
-      <p><a class="button button--secondary" href={`/staff/certificates/${c.id}/pdf`}>{t('certificates.downloadPdf')}</a></p>
+      <p class="actions">
+        <a class="button button--secondary" href={`/staff/certificates/${c.id}/pdf`}>{t('certificates.downloadPdf')}</a>
+        <a href={verifyPath}>{t('certificates.verifyLink')}</a>
+      </p>
       {c.status === 'active' && (
         <div class="decision">
           <form method="post" action={`/staff/certificates/${c.id}/reissue`} novalidate class="card">

@@ -1228,5 +1228,6 @@ export const en = {
   'certificates.validity.revoked': 'This certificate has been revoked and is void.',
   'certificates.validity.superseded': 'This certificate was reissued and is void.',
   'certificates.validity.withdrawn': 'This certificate is void: the holder withdrew.',
+  'certificates.verifyLink': 'Open the verification page (where the QR code leads)',
   'certificates.verifyNote': 'This page confirms the validity of certificates issued by {society}.',
 } satisfies Record<MessageKey, string>;

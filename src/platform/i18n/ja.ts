@@ -1227,6 +1227,7 @@ export const ja = {
   'certificates.validity.revoked': 'この専門医証は取り消されており、無効です。',
   'certificates.validity.superseded': 'この専門医証は再発行されたため無効です。',
   'certificates.validity.withdrawn': 'この専門医証は辞退により無効です。',
+  'certificates.verifyLink': '照会ページ（QRコードの行き先）を開く',
   'certificates.verifyNote': 'このページは{society}が発行した専門医証の有効性を確認するためのものです。',
 } as const;
 
