@@ -51,6 +51,9 @@ import { PaymentsService } from './modules/payments/service';
 import { paymentSections } from './modules/payments/views';
 import { StaffAttempts, StaffMemberAttempts } from './modules/payments/staff-views';
 import { checkinRoutes } from './modules/checkin/routes';
+import { certificateRoutes } from './modules/certificates/routes';
+import { CertificatesService } from './modules/certificates/service';
+import { MemberCertificates } from './modules/certificates/views';
 import { creditRoutes } from './modules/credits/routes';
 import { CreditsService } from './modules/credits/service';
 import { creditStaffRoutes } from './modules/credits/staff-routes';
@@ -107,6 +110,8 @@ export interface Services {
   api: ApiService;
   /** 専門医資格申請情報 and the one eligibility check it submits with. */
   applications: ApplicationsService;
+  /** 専門医証: numbering, PDFs, /verify, mailings. */
+  certificates: CertificatesService;
   mailer: Mailer;
   sessions: SessionStore;
 }
@@ -145,7 +150,8 @@ export function createServices(deps: AppDeps): Services {
   const applications = new ApplicationsService({ db, clock, mailer, members, cycles, billing, eligibility, credits, files, baseUrl: config.baseUrl });
   // A paid 専門医更新料 completes its renewal (更新完了).
   billing.onSettled((event) => applications.onInvoiceSettled(event));
-  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  const certificates = new CertificatesService({ db, clock, members, cycles, applications, secret: config.sessionSecret, baseUrl: config.baseUrl, societyName: config.societyName.ja, compressPdf: config.env !== 'test' });
+  return { certificates, members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -232,6 +238,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/billing/overpayments', label: 'staffBilling.navOverpayments' },
       { href: '/staff/billing/imports', label: 'nav.staffPaymentImport' },
       { href: '/staff/applications', label: 'applications.queueTitle' },
+      { href: '/staff/certificates', label: 'certificates.title' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -325,8 +332,9 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   memberAuthRoutes(app, { web, auth: services.auth, secureCookies: secure, rateLimit: config.authRateLimit });
   homeRoutes(app, { web, members: services.members, notices: services.notices, clock: deps.clock, requireMember,
     tasks: async (ctx, memberId) => {
-      const status = await services.applications.renewalStatus(memberId);
-      return status ? <TaskList ctx={ctx} status={status} /> : undefined;
+      const [status, certificates] = await Promise.all([services.applications.renewalStatus(memberId), services.certificates.forMember(memberId)]);
+      if (!status && certificates.length === 0) return undefined;
+      return <>{certificates.length > 0 && <MemberCertificates ctx={ctx} certificates={certificates} />}{status && <TaskList ctx={ctx} status={status} />}</>;
     }, links: [
     { href: 'https://www.j-circ.or.jp/', label: 'home.elearning' },
     { href: 'https://www.j-circ.or.jp/annual/', label: 'home.annualMeetings' },
@@ -352,6 +360,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   creditImportRoutes(app, { web, imports: services.creditImport, requireStaff });
   attendanceRoutes(app, { web, attendance: services.attendance, requireStaff });
   catalogueStaffRoutes(app, { web, credits: services.credits, requireStaff, requireAdmin });
+  certificateRoutes(app, { web, certificates: services.certificates, requireMember, requireStaff });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
   staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => {

@@ -70,6 +70,12 @@ export class ApplicationsRepository {
     return db.selectFrom('application_files').selectAll().where('application_id', '=', applicationId).where('id', '=', fileId).executeTakeFirst();
   }
 
+  /** The renewals of a cycle that reached 更新完了, oldest completion first (専門医証 are issued for these). */
+  async completedRenewals(db: Executor, cycleId: number): Promise<Application[]> {
+    return db.selectFrom('applications').selectAll().where('cycle_id', '=', cycleId).where('type', '=', 'renewal').where('status', '=', 'completed')
+      .orderBy('completed_at').orderBy('id').execute();
+  }
+
   /** 留学 certificates uploaded and not yet verified, oldest first (the secretariat's queue). */
   async certificatesToVerify(db: Executor): Promise<Application[]> {
     return db.selectFrom('applications').selectAll().where('abroad', '=', true).where('abroad_verified_at', 'is', null)

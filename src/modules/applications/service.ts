@@ -158,6 +158,11 @@ export class ApplicationsService {
     return this.record(application);
   }
 
+  /** The renewals of a cycle that reached 更新完了 (with their granted period): what 専門医証 are issued for. */
+  completedRenewals(cycleId: number): Promise<Application[]> {
+    return this.repo.completedRenewals(this.deps.db, cycleId);
+  }
+
   /** The secretariat's queue: uploaded certificates not yet verified. */
   async certificatesToVerify(): Promise<ApplicationView[]> {
     return Promise.all((await this.repo.certificatesToVerify(this.deps.db)).map((a) => this.view(a)));

@@ -598,6 +598,38 @@ export interface ApplicationFilesTable {
   uploaded_at: Timestamp;
 }
 
+// ── certificates (専門医証, migration 0021) ─────────────────────────────────────────────────────────
+export type CertificateStatus = 'active' | 'revoked' | 'superseded' | 'withdrawn';
+
+export interface CertificatesTable {
+  id: Generated<number>;
+  serial: ColumnType<number, never, never>;
+  member_id: number;
+  application_id: number;
+  cycle_id: number;
+  holder_name: string;
+  period_start: DateColumn;
+  period_end: DateColumn;
+  issued_at: Timestamp;
+  issued_by: number | null;
+  status: ColumnType<CertificateStatus, CertificateStatus | undefined>;
+  status_reason: Generated<string>;
+  status_changed_at: TimestampNullable;
+  replaces_id: number | null;
+  code_hash: string;
+  code_sealed: string;
+  batch_id: number | null;
+}
+
+export interface CertificateBatchesTable {
+  id: Generated<number>;
+  cycle_id: number;
+  created_at: Timestamp;
+  created_by: number | null;
+  mailed_at: TimestampNullable;
+  mailed_by: number | null;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -636,6 +668,8 @@ export interface Database {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
   application_files: ApplicationFilesTable;
+  certificates: CertificatesTable;
+  certificate_batches: CertificateBatchesTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -663,3 +697,5 @@ export type PaymentImport = Selectable<PaymentImportsTable>;
 export type Application = Selectable<ApplicationsTable>;
 export type ApplicationEvent = Selectable<ApplicationEventsTable>;
 export type ApplicationFile = Selectable<ApplicationFilesTable>;
+export type Certificate = Selectable<CertificatesTable>;
+export type CertificateBatch = Selectable<CertificateBatchesTable>;

@@ -7,6 +7,8 @@ interface LayoutProps {
   errors?: FormErrors;
   /** Labels of the fields with errors, in form order, for the error summary links. */
   fieldLabels?: Record<string, string>;
+  /** Pages search engines must not index (public verification pages). */
+  noindex?: boolean;
   children: ComponentChildren;
 }
 
@@ -46,7 +48,7 @@ export function ErrorSummary({ ctx, errors, fieldLabels }: { ctx: PageContext; e
   );
 }
 
-export function Layout({ ctx, title, errors, fieldLabels, children }: LayoutProps) {
+export function Layout({ ctx, title, errors, fieldLabels, noindex, children }: LayoutProps) {
   const hasErrors = !!errors && Object.values(errors).some(Boolean);
   const home = ctx.realm === 'staff' ? '/staff' : '/';
   const appName = ctx.realm === 'staff' ? ctx.t('app.backOffice') : ctx.t('app.portal');
@@ -59,6 +61,7 @@ export function Layout({ ctx, title, errors, fieldLabels, children }: LayoutProp
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {noindex && <meta name="robots" content="noindex, nofollow" />}
         <title>{`${hasErrors ? `${ctx.t('common.errorPrefix')}: ` : ''}${title} | ${appName} | ${ctx.societyName}`}</title>
         <link rel="stylesheet" href="/assets/tokens.css" />
         <link rel="stylesheet" href="/assets/app.css" />
