@@ -7,7 +7,7 @@ export const PAYMENT_METHODS: readonly PaymentMethod[] = ['card', 'konbini', 'pa
 
 /** 「5-31」「05-31」「５月３１日」 → 05-31; undefined unless a real day in every year (no 29 February). */
 export function monthDay(input: string): string | undefined {
-  const s = normalizeDigits(input).replace(/[/.月]/g, '-').replace(/日$/, '');
+  const s = normalizeDigits(input.normalize('NFKC')).replace(/[/.月]/g, '-').replace(/日$/, '');
   const m = /^(\d{1,2})-(\d{1,2})$/.exec(s);
   if (!m) return undefined;
   const [month, day] = [Number(m[1]), Number(m[2])];
