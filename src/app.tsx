@@ -65,6 +65,9 @@ import { catalogueStaffRoutes } from './modules/credits/catalogue-routes';
 import { StaffLedger } from './modules/credits/staff-views';
 import { CreditsRelated } from './modules/credits/views';
 import { CyclesService } from './modules/cycles/service';
+import { CycleAdminService } from './modules/cycles/admin';
+import { cycleRoutes } from './modules/cycles/routes';
+import { feeRoutes } from './modules/billing/fee-routes';
 import { CheckinService } from './modules/checkin/service';
 import { devMailRoutes } from './modules/devmail/routes';
 import { homeRoutes } from './modules/home/routes';
@@ -93,6 +96,8 @@ export interface Services {
   staff: StaffService;
   checkin: CheckinService;
   cycles: CyclesService;
+  /** 更新サイクルの管理 (admin): clone, edit, the lock once renewals are submitted. */
+  cycleAdmin: CycleAdminService;
   billing: BillingService;
   /** 過入金: money no invoice could take, until refunded. */
   overpayments: OverpaymentsService;
@@ -151,7 +156,8 @@ export function createServices(deps: AppDeps): Services {
   // A paid 専門医更新料 completes its renewal (更新完了).
   billing.onSettled((event) => applications.onInvoiceSettled(event));
   const certificates = new CertificatesService({ db, clock, members, cycles, applications, secret: config.sessionSecret, baseUrl: config.baseUrl, societyName: config.societyName.ja, compressPdf: config.env !== 'test' });
-  return { certificates, members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  const cycleAdmin = new CycleAdminService({ db, clock, cycles, submittedInCycle: (cycleId, tx) => applications.submittedInCycle(cycleId, tx) });
+  return { certificates, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -243,6 +249,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
       { href: '/staff/api-tokens', label: 'nav.staffApiTokens' },
+      { href: '/staff/cycles', label: 'nav.staffCycles' },
+      { href: '/staff/fees', label: 'nav.staffFees' },
     ],
   });
 
@@ -369,6 +377,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       return <><StaffApplicationsSection ctx={ctx} views={applications} /><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff />
         <StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /></>;
     } });
+  cycleRoutes(app, { web, admin: services.cycleAdmin, requireAdmin, feeTypes: () => services.billing.feeTypes() });
+  feeRoutes(app, { web, billing: services.billing, requireAdmin });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
   if (!config.isProduction) devMailRoutes(app, { web, mailer: services.mailer });

@@ -26,7 +26,7 @@ declare module 'fastify' {
 }
 
 /** Staff tabs only administrators see (their routes are guarded by requireAdmin as well). */
-const ADMIN_ONLY_TABS = new Set(['/staff/accounts', '/staff/api-tokens']);
+const ADMIN_ONLY_TABS = new Set(['/staff/accounts', '/staff/api-tokens', '/staff/cycles', '/staff/fees']);
 
 export const FLASH_COOKIE = 'flash';
 export const LANG_COOKIE = 'lang';

@@ -40,8 +40,9 @@ export class TestClient {
   }
 
   /** POSTs a form as the browser would: with the CSRF token of the page last loaded (unless `csrf: false`). */
-  async post(url: string, fields: Record<string, string>, opts: { csrf?: boolean | string } = {}): Promise<LightMyRequestResponse> {
-    const body = new URLSearchParams(fields);
+  async post(url: string, fields: Record<string, string | string[]>, opts: { csrf?: boolean | string } = {}): Promise<LightMyRequestResponse> {
+    // A list is a field sent several times (ticked checkboxes of one name).
+    const body = new URLSearchParams(Object.entries(fields).flatMap(([k, v]) => [v].flat().map((one) => [k, one])));
     if (opts.csrf !== false) body.set('_csrf', typeof opts.csrf === 'string' ? opts.csrf : this.csrfToken());
     return this.remember(
       await this.app.inject({

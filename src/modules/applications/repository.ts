@@ -42,6 +42,12 @@ export class ApplicationsRepository {
     return q.execute();
   }
 
+  /** How many records of a cycle (any member) are in these states: the cycle admin locks its rules once one is submitted. */
+  async countInCycle(db: Executor, cycleId: number, statuses: ApplicationStatus[]): Promise<number> {
+    const row = await db.selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).where('cycle_id', '=', cycleId).where('status', 'in', statuses).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async update(db: Executor, id: number, changes: ApplicationChanges): Promise<void> {
     await db.updateTable('applications').set(changes).where('id', '=', id).execute();
   }

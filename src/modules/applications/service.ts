@@ -196,6 +196,14 @@ export class ApplicationsService {
     });
   }
 
+  /**
+   * How many renewals of a cycle are 更新申請完了 or 更新完了: their outcome was decided under the cycle's rules,
+   * so the cycle admin locks those rules once this is above zero. Pass the caller's transaction.
+   */
+  submittedInCycle(cycleId: number, tx: Executor = this.deps.db): Promise<number> {
+    return this.repo.countInCycle(tx, cycleId, ['submitted', 'completed']);
+  }
+
   /** The renewal cycle a member is due for (and may apply in), or undefined. */
   cycleFor(memberId: number): Promise<RenewalCycle | undefined> {
     return this.deps.eligibility.cycleFor(memberId);

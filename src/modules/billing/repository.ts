@@ -16,6 +16,9 @@ export interface NewInvoice {
 /** What a status change may set besides the status. */
 export type InvoiceChanges = Partial<Pick<Invoice, 'paid_on' | 'paid_method' | 'paid_reference' | 'cancel_reason'>>;
 
+/** What the fee-type admin may change (the code and names are the fee's identity). */
+export type FeeTypeChanges = Pick<FeeType, 'amount' | 'methods' | 'tax_category' | 'due_month_day'>;
+
 export class BillingRepository {
   async feeTypes(db: Executor): Promise<FeeType[]> {
     return db.selectFrom('fee_types').selectAll().orderBy('code').execute();
@@ -23,6 +26,14 @@ export class BillingRepository {
 
   async feeType(db: Executor, code: string): Promise<FeeType | undefined> {
     return db.selectFrom('fee_types').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+
+  async lockFeeType(db: Executor, code: string): Promise<FeeType | undefined> {
+    return db.selectFrom('fee_types').selectAll().where('code', '=', code).forUpdate().executeTakeFirst();
+  }
+
+  async updateFeeType(db: Executor, code: string, changes: FeeTypeChanges): Promise<void> {
+    await db.updateTable('fee_types').set(changes).where('code', '=', code).execute();
   }
 
   async upsertFeeType(db: Executor, fee: FeeType): Promise<void> {

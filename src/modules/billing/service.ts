@@ -7,13 +7,17 @@ import type { Locale, MessageKey } from '../../platform/i18n';
 import { fiscalYearOf, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Jobs } from '../../platform/jobs';
 import type { Mailer } from '../../platform/mail/mailer';
+import { getSetting, putSetting } from '../../platform/settings';
 import { fullName, type MembersService } from '../members/service';
-import { BillingRepository, type InvoiceChanges, type NewInvoice } from './repository';
-import { nextDispatch } from './slips';
+import { BillingRepository, type FeeTypeChanges, type InvoiceChanges, type NewInvoice } from './repository';
+import { DEFAULT_DISPATCHES, type DispatchSlot, nextDispatch } from './slips';
 import { type InvoiceAction, nextInvoiceStatus } from './transitions';
 
 export const ANNUAL_FEE = 'annual_fee';
 export const RENEWAL_FEE = 'renewal_fee';
+
+/** The settings row holding the payment-slip dispatch dates (an admin edits them on /staff/fees). */
+const SLIP_DISPATCHES_KEY = 'slip_dispatch_dates';
 
 export type { FeeType, Invoice };
 
@@ -306,7 +310,7 @@ export class BillingService {
         throw new RuleViolation('billing.slipNotAvailable', {}, 'conflict');
       }
       const now = this.deps.clock.now();
-      const dispatchOn = this.nextSlipDispatch();
+      const dispatchOn = await this.nextSlipDispatch(3, tx);
       await this.repo.setSlip(tx, invoice.id, { slip_requested_at: now, slip_dispatch_on: dispatchOn }, now);
       await this.repo.insertEvent(tx, { invoice_id: invoice.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action: 'slip_requested', from_status: invoice.status, to_status: invoice.status, detail: dispatchOn });
       await audit(tx, actor, { action: 'invoice.slip_requested', subjectType: 'invoice', subjectId: invoice.control_no, memberId, after: { dispatchOn } });
@@ -315,8 +319,39 @@ export class BillingService {
   }
 
   /** The dispatch a slip asked for now would go out with (`lead` business days to prepare it). */
-  nextSlipDispatch(lead = 3): string {
-    return nextDispatch(tokyoDate(this.deps.clock.now()), undefined, lead);
+  async nextSlipDispatch(lead = 3, db: Executor = this.deps.db): Promise<string> {
+    return nextDispatch(tokyoDate(this.deps.clock.now()), await this.slipDispatchSlots(db), lead);
+  }
+
+  /** 払込票の発送日: the setting, or the guide's schedule until an administrator sets one. */
+  async slipDispatchSlots(db: Executor = this.deps.db): Promise<DispatchSlot[]> {
+    return (await getSetting<DispatchSlot[]>(db, SLIP_DISPATCHES_KEY)) ?? DEFAULT_DISPATCHES;
+  }
+
+  /** Administrators: the dispatch dates slips requested from now on go out with (slips already scheduled keep theirs). */
+  async setSlipDispatchSlots(actor: Actor, slots: DispatchSlot[]): Promise<void> {
+    if (slots.length === 0) throw new RuleViolation('fees.dispatchesInvalid', {}, 'bad_request');
+    await this.deps.db.transaction().execute(async (tx) => {
+      const before = await this.slipDispatchSlots(tx);
+      await putSetting(tx, SLIP_DISPATCHES_KEY, slots);
+      await audit(tx, actor, { action: 'setting.slip_dispatches_changed', subjectType: 'setting', subjectId: SLIP_DISPATCHES_KEY, before, after: slots });
+    });
+  }
+
+  /**
+   * Administrators: a fee type's amount, methods, tax category and yearly due date. Invoices keep the amount
+   * and due date they were created with; only invoices created afterwards use the new values.
+   */
+  async updateFeeType(actor: Actor, code: string, changes: FeeTypeChanges): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const fee = await this.repo.lockFeeType(tx, code);
+      if (!fee) throw notFound('fee type');
+      const before: FeeTypeChanges = { amount: fee.amount, methods: fee.methods, tax_category: fee.tax_category, due_month_day: fee.due_month_day };
+      if (JSON.stringify(before) === JSON.stringify(changes)) return false;
+      await this.repo.updateFeeType(tx, code, changes);
+      await audit(tx, actor, { action: 'fee_type.updated', subjectType: 'fee_type', subjectId: code, before, after: changes });
+      return true;
+    });
   }
 
   /** Staff only: reopen the other methods (a reason is required and audited). */

@@ -20,7 +20,7 @@ export function slipRoutes(app: FastifyInstance, deps: { web: Web; billing: Bill
     if (!CONTROL_NO.test(req.params.no)) throw notFound('invoice');
     const { events: _events, ...view } = await billing.getForMember(req.member!.id, req.params.no);
     const member = await members.getById(req.member!.id);
-    return web.render(reply, <SlipConfirmPage ctx={web.context(req, reply)} view={view} address={addressLines(member)} dispatchOn={billing.nextSlipDispatch()} message={message} />, status);
+    return web.render(reply, <SlipConfirmPage ctx={web.context(req, reply)} view={view} address={addressLines(member)} dispatchOn={await billing.nextSlipDispatch()} message={message} />, status);
   };
 
   app.get<{ Params: { no: string } }>('/billing/:no/slip', { preHandler: requireMember }, (req, reply) => confirm(req, reply));
@@ -44,17 +44,17 @@ export function slipRoutes(app: FastifyInstance, deps: { web: Web; billing: Bill
     return web.redirect(reply, `/staff/invoices/${id}`, 'staff.slipUndone');
   });
 
-  const dispatchOf = (raw: unknown) => (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : billing.nextSlipDispatch(0));
+  const dispatchOf = async (raw: unknown) => (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : billing.nextSlipDispatch(0));
 
   app.get<{ Querystring: { dispatch?: string } }>('/staff/billing/slips', { preHandler: requireStaff }, async (req, reply) => {
-    const dispatchOn = dispatchOf(req.query.dispatch);
+    const dispatchOn = await dispatchOf(req.query.dispatch);
     const rows = (await billing.slipDispatchList(dispatchOn)).map(({ invoice, member }) => ({ invoice, name: fullName(member), address: addressLines(member).slice(0, 4).join(' ') }));
     return web.render(reply, <SlipDispatchPage ctx={web.context(req, reply, 'staff')} dispatchOn={dispatchOn} rows={rows} />);
   });
 
   // The mailing list for the print shop: Excel-safe CSV (BOM, quoted, formula-looking cells neutralised).
   app.get<{ Querystring: { dispatch?: string } }>('/staff/billing/slips.csv', { preHandler: requireStaff }, async (req, reply) => {
-    const dispatchOn = dispatchOf(req.query.dispatch);
+    const dispatchOn = await dispatchOf(req.query.dispatch);
     const rows = await billing.slipDispatchList(dispatchOn);
     const csv = toCsv(
       ['管理No', '会員番号', '氏名', '郵便番号', '都道府県', '住所1', '住所2', '勤務先', '金額'],
@@ -64,7 +64,7 @@ export function slipRoutes(app: FastifyInstance, deps: { web: Web; billing: Bill
   });
 
   app.post<{ Querystring: { dispatch?: string } }>('/staff/billing/slips/sent', { preHandler: requireStaff }, async (req, reply) => {
-    const dispatchOn = dispatchOf(req.query.dispatch);
+    const dispatchOn = await dispatchOf(req.query.dispatch);
     await billing.markDispatchSent(web.actor(req), dispatchOn);
     return web.redirect(reply, `/staff/billing/slips?dispatch=${dispatchOn}`, 'staff.slipsMarked');
   });

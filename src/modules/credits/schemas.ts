@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { text } from '../../platform/forms';
+import type { MessageKey } from '../../platform/i18n';
 import { normalizeDigits } from '../../platform/japanese';
 
 /** A calendar date typed by a person: full-width digits, slashes and 年月日 are accepted. */
-export const calendarDate = (message: 'credits.dateInvalid') =>
+export const calendarDate = (message: MessageKey) =>
   z
     .string({ error: message })
     .transform((s) => normalizeDigits(s).replace(/[/.年月]/g, '-').replace(/日$/, ''))

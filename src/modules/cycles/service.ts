@@ -50,6 +50,11 @@ export class CyclesService {
     return this.repo.byId(this.deps.db, id);
   }
 
+  /** After a cycle is created or edited (after commit): this process reads the new values at once. */
+  forget(): void {
+    this.cache.clear();
+  }
+
   async seed(row: NewCycle): Promise<void> {
     await this.repo.insert(this.deps.db, row);
     this.cache.clear();
