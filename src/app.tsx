@@ -27,6 +27,8 @@ import { apiRoutes } from './modules/api/routes';
 import { EligibilityService } from './modules/applications/eligibility';
 import { applicationRoutes } from './modules/applications/routes';
 import { ApplicationsService } from './modules/applications/service';
+import { ApplicationListService } from './modules/applications/staff-list';
+import { applicationListRoutes } from './modules/applications/staff-list-routes';
 import { ApplicationsRelated, StaffApplicationsSection, TaskList } from './modules/applications/views';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
@@ -49,6 +51,9 @@ import { SandboxGateway } from './modules/payments/sandbox-gateway';
 import { sandboxGatewayRoutes } from './modules/payments/sandbox-routes';
 import { PaymentsService } from './modules/payments/service';
 import { paymentSections } from './modules/payments/views';
+import { paymentListRoutes } from './modules/payments/staff-list-routes';
+import { reportRoutes } from './modules/reports/routes';
+import { ReportsService } from './modules/reports/service';
 import { StaffAttempts, StaffMemberAttempts } from './modules/payments/staff-views';
 import { checkinRoutes } from './modules/checkin/routes';
 import { creditRoutes } from './modules/credits/routes';
@@ -107,6 +112,10 @@ export interface Services {
   api: ApiService;
   /** 専門医資格申請情報 and the one eligibility check it submits with. */
   applications: ApplicationsService;
+  /** A cycle's applications for the secretariat: figures, daily trend, the lists behind them. */
+  applicationList: ApplicationListService;
+  /** ダッシュボード: the current cycle's figures. */
+  reports: ReportsService;
   mailer: Mailer;
   sessions: SessionStore;
 }
@@ -145,7 +154,9 @@ export function createServices(deps: AppDeps): Services {
   const applications = new ApplicationsService({ db, clock, mailer, members, cycles, billing, eligibility, credits, files, baseUrl: config.baseUrl });
   // A paid 専門医更新料 completes its renewal (更新完了).
   billing.onSettled((event) => applications.onInvoiceSettled(event));
-  return { members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  const applicationList = new ApplicationListService({ db, clock, members });
+  const reports = new ReportsService({ cycles, members, applicationList, credits, invoiceSearch, payments, overpayments });
+  return { applicationList, reports, members, auth, notices, staff, checkin, cycles, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -222,6 +233,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/billing', label: 'nav.billing' },
     ],
     staff: [
+      { href: '/staff/dashboard', label: 'reports.navDashboard' },
       { href: '/staff', label: 'nav.staffMembers' },
       { href: '/staff/credits', label: 'staff.creditsQueueTitle' },
       { href: '/staff/credits/import', label: 'nav.staffImport' },
@@ -232,6 +244,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/billing/overpayments', label: 'staffBilling.navOverpayments' },
       { href: '/staff/billing/imports', label: 'nav.staffPaymentImport' },
       { href: '/staff/applications', label: 'applications.queueTitle' },
+      { href: '/staff/exports', label: 'reports.navExports' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -361,6 +374,10 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
         <StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /></>;
     } });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
+  applicationListRoutes(app, { web, cycles: services.cycles, list: services.applicationList, requireStaff });
+  paymentListRoutes(app, { web, payments: services.payments, members: services.members, requireStaff });
+  reportRoutes(app, { web, clock: deps.clock, reports: services.reports, cycles: services.cycles, members: services.members, applicationList: services.applicationList,
+    credits: services.credits, billing: services.billing, invoiceSearch: services.invoiceSearch, payments: services.payments, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
   if (!config.isProduction) devMailRoutes(app, { web, mailer: services.mailer });
 
