@@ -14,6 +14,7 @@ import * as m0012 from './0012_sandbox_payments';
 import * as m0013 from './0013_renewal_applications';
 import * as m0016 from './0016_staff_billing_indexes';
 import * as m0021 from './0021_certificates';
+import * as m0022 from './0022_report_indexes';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_renewal_applications': m0013,
   '0016_staff_billing_indexes': m0016,
   '0021_certificates': m0021,
+  '0022_report_indexes': m0022,
 };

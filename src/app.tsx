@@ -27,6 +27,8 @@ import { apiRoutes } from './modules/api/routes';
 import { EligibilityService } from './modules/applications/eligibility';
 import { applicationRoutes } from './modules/applications/routes';
 import { ApplicationsService } from './modules/applications/service';
+import { ApplicationListService } from './modules/applications/staff-list';
+import { applicationListRoutes } from './modules/applications/staff-list-routes';
 import { ApplicationsRelated, StaffApplicationsSection, TaskList } from './modules/applications/views';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
@@ -49,6 +51,9 @@ import { SandboxGateway } from './modules/payments/sandbox-gateway';
 import { sandboxGatewayRoutes } from './modules/payments/sandbox-routes';
 import { PaymentsService } from './modules/payments/service';
 import { paymentSections } from './modules/payments/views';
+import { paymentListRoutes } from './modules/payments/staff-list-routes';
+import { reportRoutes } from './modules/reports/routes';
+import { ReportsService } from './modules/reports/service';
 import { StaffAttempts, StaffMemberAttempts } from './modules/payments/staff-views';
 import { checkinRoutes } from './modules/checkin/routes';
 import { certificateRoutes } from './modules/certificates/routes';
@@ -117,6 +122,10 @@ export interface Services {
   applications: ApplicationsService;
   /** 専門医証: numbering, PDFs, /verify, mailings. */
   certificates: CertificatesService;
+  /** A cycle's applications for the secretariat: figures, daily trend, the lists behind them. */
+  applicationList: ApplicationListService;
+  /** ダッシュボード: the current cycle's figures. */
+  reports: ReportsService;
   mailer: Mailer;
   sessions: SessionStore;
 }
@@ -157,7 +166,9 @@ export function createServices(deps: AppDeps): Services {
   billing.onSettled((event) => applications.onInvoiceSettled(event));
   const certificates = new CertificatesService({ db, clock, members, cycles, applications, secret: config.sessionSecret, baseUrl: config.baseUrl, societyName: config.societyName.ja, compressPdf: config.env !== 'test' });
   const cycleAdmin = new CycleAdminService({ db, clock, cycles, submittedInCycle: (cycleId, tx) => applications.submittedInCycle(cycleId, tx) });
-  return { certificates, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  const applicationList = new ApplicationListService({ db, clock, members });
+  const reports = new ReportsService({ cycles, members, applicationList, credits, invoiceSearch, payments, overpayments });
+  return { certificates, applicationList, reports, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -234,6 +245,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/billing', label: 'nav.billing' },
     ],
     staff: [
+      { href: '/staff/dashboard', label: 'reports.navDashboard' },
       { href: '/staff', label: 'nav.staffMembers' },
       { href: '/staff/credits', label: 'staff.creditsQueueTitle' },
       { href: '/staff/credits/import', label: 'nav.staffImport' },
@@ -245,6 +257,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/billing/imports', label: 'nav.staffPaymentImport' },
       { href: '/staff/applications', label: 'applications.queueTitle' },
       { href: '/staff/certificates', label: 'certificates.title' },
+      { href: '/staff/exports', label: 'reports.navExports' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
@@ -380,6 +393,10 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   cycleRoutes(app, { web, admin: services.cycleAdmin, requireAdmin, feeTypes: () => services.billing.feeTypes() });
   feeRoutes(app, { web, billing: services.billing, requireAdmin });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
+  applicationListRoutes(app, { web, cycles: services.cycles, list: services.applicationList, requireStaff });
+  paymentListRoutes(app, { web, payments: services.payments, members: services.members, requireStaff });
+  reportRoutes(app, { web, clock: deps.clock, reports: services.reports, cycles: services.cycles, members: services.members, applicationList: services.applicationList,
+    credits: services.credits, billing: services.billing, invoiceSearch: services.invoiceSearch, payments: services.payments, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
   if (!config.isProduction) devMailRoutes(app, { web, mailer: services.mailer });
 

@@ -1,6 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database';
-import type { Application, ApplicationEvent, ApplicationFile, ApplicationsTable, ApplicationStatus } from '../../platform/db/schema';
+import type { Application, ApplicationEvent, ApplicationFile, ApplicationsTable, ApplicationStatus, ApplicationType } from '../../platform/db/schema';
 
 export type NewApplication = Insertable<ApplicationsTable>;
 export type ApplicationChanges = Omit<Updateable<ApplicationsTable>, 'id' | 'application_no' | 'member_id' | 'type' | 'created_at'>;
@@ -87,5 +87,63 @@ export class ApplicationsRepository {
     return db.selectFrom('applications').selectAll().where('abroad', '=', true).where('abroad_verified_at', 'is', null)
       .where((eb) => eb.exists(eb.selectFrom('application_files').select('id').whereRef('application_files.application_id', '=', 'applications.id')))
       .orderBy('updated_at').orderBy('id').execute();
+  }
+
+  // ── The secretariat's figures and lists (aggregated in SQL, read a page at a time) ─────────────────
+
+  /** How many records of a cycle per 申請区分 and status. */
+  async countsForCycle(db: Executor, cycleId: number): Promise<{ type: ApplicationType; status: ApplicationStatus; count: number }[]> {
+    const rows = await db.selectFrom('applications').select(['type', 'status', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('cycle_id', '=', cycleId).groupBy(['type', 'status']).execute();
+    return rows.map((r) => ({ type: r.type, status: r.status, count: Number(r.n) }));
+  }
+
+  /**
+   * The cycle's renewal targets (members whose period ends on the cycle's period end) with no record in it
+   * but cancelled ones: 未着手. The one query of this module that reads the members table (decisions/0018):
+   * an anti-join is the only way to count and page them without passing 30,000 ids around.
+   */
+  private notStartedQuery(db: Executor, cycle: { id: number; periodEnd: string }) {
+    return db.selectFrom('members as m').where('m.cert_period_end', '=', cycle.periodEnd)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('applications as a').select('a.id').whereRef('a.member_id', '=', 'm.id')
+        .where('a.cycle_id', '=', cycle.id).where('a.status', '<>', 'cancelled'))));
+  }
+
+  async countNotStarted(db: Executor, cycle: { id: number; periodEnd: string }): Promise<number> {
+    const row = await this.notStartedQuery(db, cycle).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** 未着手 members' ids in id order after `afterId`. */
+  async notStartedIds(db: Executor, cycle: { id: number; periodEnd: string }, limit: number, afterId = 0): Promise<number[]> {
+    const rows = await this.notStartedQuery(db, cycle).select('m.id').where('m.id', '>', afterId).orderBy('m.id').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Renewals submitted and completed per day (Tokyo) since `from`. */
+  async dailyCounts(db: Executor, cycleId: number, from: Date): Promise<{ day: string; submitted: number; completed: number }[]> {
+    const per = (column: 'submitted_at' | 'completed_at') => db.selectFrom('applications')
+      .select([sql<string>`(${sql.ref(column)} AT TIME ZONE 'Asia/Tokyo')::date`.as('day'), (eb) => eb.fn.countAll<string>().as('n')])
+      .where('cycle_id', '=', cycleId).where('type', '=', 'renewal').where(column, '>=', from).groupBy('day').execute();
+    const [submitted, completed] = await Promise.all([per('submitted_at'), per('completed_at')]);
+    const days = new Map<string, { day: string; submitted: number; completed: number }>();
+    const at = (day: string) => days.get(day) ?? days.set(day, { day, submitted: 0, completed: 0 }).get(day)!;
+    for (const r of submitted) at(String(r.day)).submitted = Number(r.n);
+    for (const r of completed) at(String(r.day)).completed = Number(r.n);
+    return [...days.values()];
+  }
+
+  /** A cycle's records in one status (and 申請区分) in id order after `afterId` (the staff list and export). */
+  async staffPage(db: Executor, f: { cycleId: number; status?: ApplicationStatus; type?: ApplicationType }, limit: number, afterId = 0): Promise<Application[]> {
+    let q = db.selectFrom('applications').selectAll().where('cycle_id', '=', f.cycleId).where('id', '>', afterId);
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.type) q = q.where('type', '=', f.type);
+    return q.orderBy('id').limit(limit).execute();
+  }
+
+  /** The records of a cycle of some members (a page of the 未着手 or 更新対象 list shows theirs). */
+  async ofMembers(db: Executor, cycleId: number, memberIds: number[]): Promise<Application[]> {
+    if (memberIds.length === 0) return [];
+    return db.selectFrom('applications').selectAll().where('cycle_id', '=', cycleId).where(sql<boolean>`member_id = ANY(${memberIds}::int[])`).orderBy('id').execute();
   }
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database';
 import type { Overpayment, OverpaymentStatus } from '../../platform/db/schema';
 
@@ -39,6 +40,12 @@ export class OverpaymentRepository {
 
   async forMember(db: Executor, memberId: number): Promise<Overpayment[]> {
     return db.selectFrom('overpayments').selectAll().where('member_id', '=', memberId).orderBy('id', 'desc').execute();
+  }
+
+  async openTotals(db: Executor): Promise<{ count: number; amount: number }> {
+    const row = await db.selectFrom('overpayments').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.coalesce(eb.fn.sum<string>('amount'), sql<string>`0`).as('amount')])
+      .where('status', '=', 'open').executeTakeFirstOrThrow();
+    return { count: Number(row.n), amount: Number(row.amount) };
   }
 
   async countOpen(db: Executor): Promise<number> {

@@ -64,6 +64,11 @@ export class OverpaymentsService {
     return Math.max(0, Math.round((today - dateOnly(receivedOn).getTime()) / 86_400_000));
   }
 
+  /** Open items: how many, and the ¥ still to refund. */
+  openTotals(): Promise<{ count: number; amount: number }> {
+    return this.repo.openTotals(this.deps.db);
+  }
+
   countOpen(): Promise<number> {
     return this.repo.countOpen(this.deps.db);
   }

@@ -78,6 +78,11 @@ export class BillingRepository {
     return q.executeTakeFirst();
   }
 
+  async findByIds(db: Executor, ids: number[]): Promise<Invoice[]> {
+    if (ids.length === 0) return [];
+    return db.selectFrom('invoices').selectAll().where(sql<boolean>`id = ANY(${ids}::int[])`).execute();
+  }
+
   async findById(db: Executor, id: number, forUpdate = false): Promise<Invoice | undefined> {
     let q = db.selectFrom('invoices').selectAll().where('id', '=', id);
     if (forUpdate) q = q.forUpdate();

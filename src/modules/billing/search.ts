@@ -79,6 +79,11 @@ export class InvoiceSearchService {
     };
   }
 
+  /** The count and ¥ sum of the filtered set alone (the dashboard's figures, each the total of the list it links to). */
+  totals(filter: InvoiceFilter): Promise<{ count: number; amount: number }> {
+    return this.repo.totals(this.deps.db, filter, this.today());
+  }
+
   /** One page: offset paging over an order that always ends with the id, so pages never overlap. */
   async search(filter: InvoiceFilter, page: number, pageSize: number): Promise<{ rows: InvoiceSearchResult[]; count: number; amount: number; hasMore: boolean }> {
     const today = this.today();

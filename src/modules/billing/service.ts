@@ -172,6 +172,12 @@ export class BillingService {
     return { ...this.view(invoice, await this.feeTypes()), events: await this.repo.events(this.deps.db, invoice.id) };
   }
 
+  /** Several invoices at once (a batch of a staff list or export), one query. */
+  async byIds(ids: number[]): Promise<Map<number, Invoice>> {
+    const rows = await this.repo.findByIds(this.deps.db, [...new Set(ids)]);
+    return new Map(rows.map((i) => [i.id, i]));
+  }
+
   async getForStaff(id: number): Promise<InvoiceView & { events: InvoiceEvent[] }> {
     const invoice = await this.repo.findById(this.deps.db, id);
     if (!invoice) throw notFound('invoice');

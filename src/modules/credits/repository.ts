@@ -189,4 +189,38 @@ export class CreditsRepository {
     const row = await db.selectFrom('credits').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
     return Number(row.n);
   }
+
+  /** 申請中 self-reports: how many, how many waited at least 7 and 14 days (the queue's age filters), and the oldest request. */
+  async pendingAges(db: Executor, sevenDaysAgo: Date, fourteenDaysAgo: Date): Promise<{ total: number; over7: number; over14: number; oldest: Date | null }> {
+    const row = await db.selectFrom('credits')
+      .select([
+        (eb) => eb.fn.countAll<string>().as('total'),
+        sql<string>`count(*) FILTER (WHERE submitted_at <= ${sevenDaysAgo})`.as('over7'),
+        sql<string>`count(*) FILTER (WHERE submitted_at <= ${fourteenDaysAgo})`.as('over14'),
+        (eb) => eb.fn.min('submitted_at').as('oldest'),
+      ])
+      .where('status', '=', 'pending').executeTakeFirstOrThrow();
+    return { total: Number(row.total), over7: Number(row.over7), over14: Number(row.over14), oldest: (row.oldest as Date | null) ?? null };
+  }
+
+  /** Credits in id order after `afterId` with their catalogue entry (the staff export, a batch at a time). */
+  async page(db: Executor, f: CreditExportFilter, limit: number, afterId = 0) {
+    let q = db.selectFrom('credits as c').innerJoin('credit_catalogue as k', 'k.id', 'c.catalogue_id')
+      .select(['c.id', 'c.control_no', 'c.member_id', 'c.source', 'c.status', 'c.credits', 'c.activity_date', 'c.detail_title', 'c.detail_source', 'c.submitted_at', 'c.decided_at',
+        'k.code', 'k.name_ja', 'k.name_en', 'k.category_code'])
+      .where('c.id', '>', afterId);
+    if (f.status) q = q.where('c.status', '=', f.status);
+    if (f.from) q = q.where('c.activity_date', '>=', f.from);
+    if (f.to) q = q.where('c.activity_date', '<=', f.to);
+    return q.orderBy('c.id').limit(limit).execute();
+  }
 }
+
+/** The filters of the credits export: status and the activity dates (inclusive). */
+export interface CreditExportFilter {
+  status?: CreditStatus;
+  from?: string;
+  to?: string;
+}
+
+export type CreditExportRow = Awaited<ReturnType<CreditsRepository['page']>>[number];

@@ -10,7 +10,8 @@ import type { Mailer } from '../../platform/mail/mailer';
 import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
 import type { CyclesService, RenewalCycle } from '../cycles/service';
 import { fullName, type MembersService } from '../members/service';
-import { type CatalogueFilter, CreditsRepository, type LedgerRow, type NewCatalogueEntry } from './repository';
+import { type CatalogueFilter, type CreditExportFilter, type CreditExportRow, CreditsRepository, type LedgerRow, type NewCatalogueEntry } from './repository';
+export type { CreditExportFilter, CreditExportRow };
 import { computeTranscript, type CycleRules, type LedgerLine, type Period, selfReportRoom, type Transcript } from './rules';
 import { type ActorKind, type CreditAction, nextStatus } from './transitions';
 
@@ -313,6 +314,25 @@ export class CreditsService {
       member: members.get(r.member_id)!,
       ageDays: r.submitted_at ? Math.floor((now - r.submitted_at.getTime()) / 86_400_000) : 0,
     }));
+  }
+
+  /** The review queue's age against the 14-day target: pending, waiting ≥ 7 days, ≥ 14 days (the queue's own age filters), oldest age in days. */
+  async pendingAges(): Promise<{ total: number; over7: number; over14: number; oldestDays: number | null }> {
+    const now = this.deps.clock.now().getTime();
+    const ago = (days: number) => new Date(now - days * 86_400_000);
+    const r = await this.repo.pendingAges(this.deps.db, ago(7), ago(14));
+    return { total: r.total, over7: r.over7, over14: r.over14, oldestDays: r.oldest ? Math.floor((now - r.oldest.getTime()) / 86_400_000) : null };
+  }
+
+  /** Every matching credit with its catalogue entry, a batch at a time (keyset on the id: constant memory at any size). */
+  async *batches(filter: CreditExportFilter, size = 2000): AsyncGenerator<CreditExportRow[]> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.repo.page(this.deps.db, filter, size, after);
+      if (rows.length > 0) yield rows;
+      if (rows.length < size) return;
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   pendingCount(): Promise<number> {

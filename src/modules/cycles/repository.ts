@@ -21,6 +21,14 @@ export class CyclesRepository {
     return db.selectFrom('renewal_cycles').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async all(db: Executor): Promise<RenewalCycle[]> {
+    return db.selectFrom('renewal_cycles').selectAll().orderBy('fiscal_year', 'desc').execute();
+  }
+
+  async byFiscalYear(db: Executor, fiscalYear: number): Promise<RenewalCycle | undefined> {
+    return db.selectFrom('renewal_cycles').selectAll().where('fiscal_year', '=', fiscalYear).executeTakeFirst();
+  }
+
   async latestUpTo(db: Executor, fiscalYear: number): Promise<RenewalCycle | undefined> {
     return db.selectFrom('renewal_cycles').selectAll().where('fiscal_year', '<=', fiscalYear).orderBy('fiscal_year', 'desc').limit(1).executeTakeFirst();
   }

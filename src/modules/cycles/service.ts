@@ -46,6 +46,20 @@ export class CyclesService {
     return cycle && periodEnd && cycle.period_end === periodEnd ? cycle : undefined;
   }
 
+  /** The cycle of this fiscal year (or the newest before it): the one the secretariat's dashboard reports on. */
+  current(): Promise<RenewalCycle | undefined> {
+    return this.forPeriodEnd(null);
+  }
+
+  /** Every cycle, newest first (the staff filters' choices). */
+  all(): Promise<RenewalCycle[]> {
+    return this.repo.all(this.deps.db);
+  }
+
+  byFiscalYear(fiscalYear: number): Promise<RenewalCycle | undefined> {
+    return this.repo.byFiscalYear(this.deps.db, fiscalYear);
+  }
+
   async byId(id: number): Promise<RenewalCycle | undefined> {
     return this.repo.byId(this.deps.db, id);
   }

@@ -30,6 +30,18 @@ export class MembersRepository {
     return db.selectFrom('members').selectAll().where(sql<boolean>`member_number = ANY(${numbers}::text[])`).execute();
   }
 
+  /** Members by id after `afterId` (keyset: lists and exports read a batch at a time); `periodEnd` keeps one renewal's targets. */
+  async page(db: Executor, f: { periodEnd?: string }, limit: number, afterId = 0): Promise<Member[]> {
+    let q = db.selectFrom('members').selectAll().where('id', '>', afterId);
+    if (f.periodEnd) q = q.where('cert_period_end', '=', f.periodEnd);
+    return q.orderBy('id').limit(limit).execute();
+  }
+
+  async countByPeriodEnd(db: Executor, periodEnd: string): Promise<number> {
+    const row = await db.selectFrom('members').select((eb) => eb.fn.countAll<string>().as('n')).where('cert_period_end', '=', periodEnd).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async findByNumber(db: Executor, memberNumber: string): Promise<Member | undefined> {
     return db.selectFrom('members').selectAll().where('member_number', '=', memberNumber).executeTakeFirst();
   }

@@ -50,6 +50,27 @@ export class MembersService {
     return this.repo.findByNumbers(this.deps.db, [...new Set(numbers)]);
   }
 
+  /** A page of members in id order after `afterId` (the renewal targets of one period end, or everyone). */
+  page(filter: { periodEnd?: string }, limit: number, afterId = 0): Promise<Member[]> {
+    return this.repo.page(this.deps.db, filter, limit, afterId);
+  }
+
+  /** Every matching member, a batch at a time (keyset on the id: constant memory at any size). */
+  async *batches(filter: { periodEnd?: string }, size = 2000): AsyncGenerator<Member[]> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.repo.page(this.deps.db, filter, size, after);
+      if (rows.length > 0) yield rows;
+      if (rows.length < size) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** How many members hold a period ending on this date (one renewal's targets). */
+  countWithPeriodEnd(periodEnd: string): Promise<number> {
+    return this.repo.countByPeriodEnd(this.deps.db, periodEnd);
+  }
+
   findByNumber(memberNumber: string): Promise<Member | undefined> {
     return this.repo.findByNumber(this.deps.db, memberNumber);
   }

@@ -3,7 +3,33 @@ import type { Executor } from '../../platform/db/database';
 import type { AttemptStatus, OnlineMethod, PaymentAttempt, PaymentInstructions, PaymentNotificationsTable } from '../../platform/db/schema';
 import { LIVE_STATUSES } from './transitions';
 
+/** The filters of the staff payments list and its export. */
+export interface AttemptFilter {
+  method?: OnlineMethod;
+  status?: AttemptStatus;
+  /** Attempts started on or after this moment (the cycle's window). */
+  since?: Date;
+}
+
 export class PaymentsRepository {
+  /** Attempts newest first, a page after `beforeId` (keyset: a batch never skips or repeats a row). */
+  async page(db: Executor, f: AttemptFilter, limit: number, beforeId?: number): Promise<PaymentAttempt[]> {
+    let q = db.selectFrom('payment_attempts').selectAll();
+    if (f.method) q = q.where('method', '=', f.method);
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.since) q = q.where('created_at', '>=', f.since);
+    if (beforeId !== undefined) q = q.where('id', '<', beforeId);
+    return q.orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  /** How many attempts (and ¥) per method and status: one aggregate. */
+  async countsByMethodStatus(db: Executor, f: Pick<AttemptFilter, 'since'>): Promise<{ method: OnlineMethod; status: AttemptStatus; count: number; amount: number }[]> {
+    let q = db.selectFrom('payment_attempts').select(['method', 'status', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.sum<string>('amount').as('amount')]);
+    if (f.since) q = q.where('created_at', '>=', f.since);
+    const rows = await q.groupBy(['method', 'status']).execute();
+    return rows.map((r) => ({ method: r.method, status: r.status, count: Number(r.n), amount: Number(r.amount ?? 0) }));
+  }
+
   async live(db: Executor, invoiceId: number, forUpdate = false): Promise<PaymentAttempt | undefined> {
     let q = db.selectFrom('payment_attempts').selectAll().where('invoice_id', '=', invoiceId).where('status', 'in', [...LIVE_STATUSES]);
     if (forUpdate) q = q.forUpdate();

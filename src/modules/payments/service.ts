@@ -11,8 +11,9 @@ import type { BillingService, InvoiceSettled, InvoiceView } from '../billing/ser
 import { fullName, type MembersService } from '../members/service';
 import { BadNotification, type Gateway, type GatewayEvent } from './gateway';
 import { formatDeadline, instructionLines } from './instructions';
-import { PaymentsRepository } from './repository';
+import { type AttemptFilter, PaymentsRepository } from './repository';
 import { type AttemptAction, isLive, nextAttemptStatus } from './transitions';
+export type { AttemptFilter };
 
 const DAY = 86_400_000;
 /** Konbini / Pay-easy numbers are valid until 23:59 JST this many days ahead (demo 7). */
@@ -297,6 +298,32 @@ export class PaymentsService {
 
   // ── Staff reads (the staff invoice and member pages) ─────────────────────────────────────────────
 
+  /** Attempts per method and status (the dashboard); `since` keeps those started in the cycle. */
+  countsByMethodStatus(filter: Pick<AttemptFilter, 'since'> = {}) {
+    return this.repo.countsByMethodStatus(this.deps.db, filter);
+  }
+
+  /** The staff payments list: attempts newest first with their invoice (管理No, member id), a page after `beforeId`. */
+  async staffPage(filter: AttemptFilter, limit: number, beforeId?: number): Promise<StaffPaymentRow[]> {
+    const attempts = await this.repo.page(this.deps.db, filter, limit, beforeId);
+    const invoices = await this.deps.billing.byIds(attempts.map((a) => a.invoice_id));
+    return attempts.map((attempt) => {
+      const invoice = invoices.get(attempt.invoice_id)!;
+      return { attempt, controlNo: invoice.control_no, memberId: invoice.member_id };
+    });
+  }
+
+  /** Every matching attempt, a batch at a time (keyset on the id: constant memory at any size). */
+  async *batches(filter: AttemptFilter, size = 2000): AsyncGenerator<StaffPaymentRow[]> {
+    let before: number | undefined;
+    for (;;) {
+      const rows = await this.staffPage(filter, size, before);
+      if (rows.length > 0) yield rows;
+      if (rows.length < size) return;
+      before = rows[rows.length - 1]!.attempt.id;
+    }
+  }
+
   /** Every attempt on an invoice, latest first, with the notifications received for it. */
   async attemptsForInvoice(invoiceId: number): Promise<StaffAttempt[]> {
     const attempts = await this.repo.forInvoices(this.deps.db, [invoiceId]);
@@ -314,6 +341,12 @@ export class PaymentsService {
     const attempts = await this.repo.forInvoices(this.deps.db, [...controlNos.keys()]);
     return attempts.map((attempt) => ({ attempt, invoiceId: attempt.invoice_id, controlNo: controlNos.get(attempt.invoice_id)! }));
   }
+}
+
+export interface StaffPaymentRow {
+  attempt: PaymentAttempt;
+  controlNo: string;
+  memberId: number;
 }
 
 export interface StaffAttempt {
