@@ -598,6 +598,24 @@ export interface ApplicationFilesTable {
   uploaded_at: Timestamp;
 }
 
+// ── reminders (お知らせメール) ───────────────────────────────────────────────────────────────────
+export type ReminderKind = 'not_started_month' | 'not_started_week' | 'renewal_fee_due' | 'numbers_expiring' | 'self_report_rejected';
+export type ReminderTopic = 'renewal' | 'self_report';
+
+export interface RemindersSentTable {
+  member_id: number;
+  kind: ReminderKind;
+  event_key: string;
+  mail_id: number | null;
+  sent_at: Timestamp;
+}
+
+export interface ReminderOptOutsTable {
+  member_id: number;
+  topic: ReminderTopic;
+  created_at: Timestamp;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -636,6 +654,8 @@ export interface Database {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
   application_files: ApplicationFilesTable;
+  reminders_sent: RemindersSentTable;
+  reminder_opt_outs: ReminderOptOutsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -663,3 +683,4 @@ export type PaymentImport = Selectable<PaymentImportsTable>;
 export type Application = Selectable<ApplicationsTable>;
 export type ApplicationEvent = Selectable<ApplicationEventsTable>;
 export type ApplicationFile = Selectable<ApplicationFilesTable>;
+export type ReminderSent = Selectable<RemindersSentTable>;
