@@ -174,6 +174,20 @@ export class BillingService {
     return { ...this.view(invoice, await this.feeTypes()), events: await this.repo.events(this.deps.db, invoice.id) };
   }
 
+  /**
+   * 未納 invoices of these fee types due between two dates (inclusive), in one query: the reminders of a fee
+   * due soon. An invoice being paid (お支払い手続きの処理中) is not in it: nobody is asked to pay twice.
+   */
+  unpaidDueBetween(feeTypes: string[], from: string, to: string): Promise<Invoice[]> {
+    return this.repo.unpaidDueBetween(this.deps.db, feeTypes, from, to);
+  }
+
+  /** Several invoices by id in one query (payment attempts' invoices). */
+  async byIds(ids: number[]): Promise<Map<number, Invoice>> {
+    const rows = await this.repo.findByIds(this.deps.db, [...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
   /** Unpaid 年会費 up to a fiscal year, for the renewal eligibility check. */
   unpaidAnnualFees(memberId: number, upToFiscalYear: number) {
     return this.repo.unpaidFiscalYears(this.deps.db, memberId, ANNUAL_FEE, upToFiscalYear);

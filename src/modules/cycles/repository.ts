@@ -21,6 +21,11 @@ export class CyclesRepository {
     return db.selectFrom('renewal_cycles').selectAll().where('fiscal_year', '<=', fiscalYear).orderBy('fiscal_year', 'desc').limit(1).executeTakeFirst();
   }
 
+  /** Every cycle, oldest first (a handful: one a year). */
+  async all(db: Executor): Promise<RenewalCycle[]> {
+    return db.selectFrom('renewal_cycles').selectAll().orderBy('fiscal_year').execute();
+  }
+
   async insert(db: Executor, row: NewCycle): Promise<void> {
     await db
       .insertInto('renewal_cycles')

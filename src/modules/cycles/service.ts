@@ -50,6 +50,11 @@ export class CyclesService {
     return this.repo.byId(this.deps.db, id);
   }
 
+  /** Every cycle (the daily reminders look for the windows about to close and the renewal fees' codes). */
+  all(): Promise<RenewalCycle[]> {
+    return this.repo.all(this.deps.db);
+  }
+
   async seed(row: NewCycle): Promise<void> {
     await this.repo.insert(this.deps.db, row);
     this.cache.clear();
