@@ -83,13 +83,16 @@ describe('renewal targets who have not started: a month and a week before the ap
 });
 
 describe('an unpaid renewal fee before its due date', () => {
-  it('reminds once within the week before the invoice own due date; not the paid one, not one due later, not the 年会費', async () => {
+  it('reminds once within the week before the invoice\'s own due date, optional reminders off or not; not the paid one, not one due later, not the 年会費', async () => {
     t.clock.set(at('2027-02-10T10:00:00'));
     const due = await billedMember(t, { memberNumber: String(++seq), dueOn: '2027-02-28' });
     const later = await billedMember(t, { memberNumber: String(++seq), dueOn: '2027-03-15' });
     const paid = await billedMember(t, { memberNumber: String(++seq), dueOn: '2027-02-28' });
     await t.services.billing.markPaid(system, paid.invoice.id, { method: 'transfer', paidOn: '2027-02-12', reference: 'T', reason: 'test' }, 'ja', { notify: false });
     const annual = await billedMember(t, { memberNumber: String(++seq), feeType: 'annual_fee', dueOn: '2027-02-28' });
+    // Both optional reminders off: a fee already owed is told all the same.
+    await switchOff(due.m, {});
+    expect(await t.services.reminders.preferences(due.m.id)).toEqual({ renewal: false, self_report: false });
 
     t.clock.set(at('2027-02-20T08:00:00'));
     await t.services.reminders.runDaily();
