@@ -15,6 +15,7 @@ import * as m0013 from './0013_renewal_applications';
 import * as m0016 from './0016_staff_billing_indexes';
 import * as m0021 from './0021_certificates';
 import * as m0022 from './0022_report_indexes';
+import * as m0023 from './0023_reminders';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0016_staff_billing_indexes': m0016,
   '0021_certificates': m0021,
   '0022_report_indexes': m0022,
+  '0023_reminders': m0023,
 };

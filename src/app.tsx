@@ -79,6 +79,9 @@ import { homeRoutes } from './modules/home/routes';
 import { memberProfileRoutes } from './modules/members/routes';
 import { MembersService } from './modules/members/service';
 import { noticeStaffRoutes } from './modules/notices/routes';
+import { reminderRoutes } from './modules/reminders/routes';
+import { REMINDERS_JOB, RemindersService } from './modules/reminders/service';
+import { ReminderSettings } from './modules/reminders/views';
 import { NoticesService } from './modules/notices/service';
 import { staffRoutes } from './modules/staff/routes';
 import { StaffService } from './modules/staff/service';
@@ -126,6 +129,8 @@ export interface Services {
   applicationList: ApplicationListService;
   /** ダッシュボード: the current cycle's figures. */
   reports: ReportsService;
+  /** お知らせメール (daily, once per member and event) and the deadlines as iCalendar. */
+  reminders: RemindersService;
   mailer: Mailer;
   sessions: SessionStore;
 }
@@ -168,7 +173,8 @@ export function createServices(deps: AppDeps): Services {
   const cycleAdmin = new CycleAdminService({ db, clock, cycles, submittedInCycle: (cycleId, tx) => applications.submittedInCycle(cycleId, tx) });
   const applicationList = new ApplicationListService({ db, clock, members });
   const reports = new ReportsService({ cycles, members, applicationList, credits, invoiceSearch, payments, overpayments });
-  return { certificates, applicationList, reports, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  const reminders = new RemindersService({ db, clock, mailer, members, cycles, applications, billing, payments, credits, baseUrl: config.baseUrl });
+  return { certificates, applicationList, reports, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -184,6 +190,9 @@ export async function registerJobs(deps: AppDeps, services: Services): Promise<v
   // Asks the gateway about every live payment attempt, so a lost notification ends no hold wrongly.
   await deps.jobs.work('payments.reconcile', async () => void (await services.payments.reconcile()));
   await deps.jobs.schedule('payments.reconcile', '*/10 * * * *');
+  // お知らせメール: every rule once a day with the clock's today; each reminder at most once per member and event.
+  await deps.jobs.work(REMINDERS_JOB, async () => void (await services.reminders.runDaily()));
+  await deps.jobs.schedule(REMINDERS_JOB, '0 8 * * *');
 }
 
 export async function createApp(deps: AppDeps, services = createServices(deps)): Promise<FastifyInstance> {
@@ -362,10 +371,12 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     { href: 'https://www.j-circ.or.jp/specialist/', label: 'home.creditTable' },
   ] });
   memberProfileRoutes(app, { web, members: services.members, requireMember, related: async (ctx, memberId) => {
-    const [{ latest, room }, invoices, applications] = await Promise.all([
-      services.credits.relatedSummary(memberId), services.billing.listForMember(memberId), services.applications.listForMember(memberId)]);
-    return <><ApplicationsRelated ctx={ctx} views={applications} /><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} /></>;
+    const [{ latest, room }, invoices, applications, reminders] = await Promise.all([
+      services.credits.relatedSummary(memberId), services.billing.listForMember(memberId), services.applications.listForMember(memberId), services.reminders.preferences(memberId)]);
+    return <><ApplicationsRelated ctx={ctx} views={applications} /><CreditsRelated ctx={ctx} latest={latest} room={room} /><InvoicesRelated ctx={ctx} views={invoices} />
+      <ReminderSettings ctx={ctx} prefs={reminders} /></>;
   } });
+  reminderRoutes(app, { web, reminders: services.reminders, requireMember, societyName: config.societyName });
   creditRoutes(app, { web, credits: services.credits, requireMember });
   applicationRoutes(app, { web, applications: services.applications, billing: services.billing, members: services.members, requireMember, requireStaff });
   billingRoutes(app, { web, billing: services.billing, members: services.members, requireMember, requireStaff,

@@ -48,6 +48,12 @@ export class ApplicationsRepository {
     return Number(row.n);
   }
 
+  /** Members with any record in the cycle (a draft, a submission, a withdrawal; cancelled ones aside). */
+  async memberIdsInCycle(db: Executor, cycleId: number): Promise<number[]> {
+    const rows = await db.selectFrom('applications').select('member_id').distinct().where('cycle_id', '=', cycleId).where('status', '!=', 'cancelled').execute();
+    return rows.map((r) => r.member_id);
+  }
+
   async update(db: Executor, id: number, changes: ApplicationChanges): Promise<void> {
     await db.updateTable('applications').set(changes).where('id', '=', id).execute();
   }

@@ -228,6 +228,14 @@ export class ApplicationsService {
     return { cycle, renewal, withdrawal, eligibility, invoice };
   }
 
+  /**
+   * Members who have started in a cycle: any draft, submission or withdrawal (one query; the reminders
+   * tell the cycle's other renewal targets that the deadline is near).
+   */
+  startedMemberIds(cycleId: number): Promise<number[]> {
+    return this.repo.memberIdsInCycle(this.deps.db, cycleId);
+  }
+
   /** 「保存」 of a new record: a draft (下書き). Saving is not applying. */
   async createDraft(actor: Actor, memberId: number, input: DraftInput): Promise<Application> {
     const cycle = input.type === 'initial' ? undefined : await this.cycleFor(memberId);

@@ -141,6 +141,13 @@ export class BillingRepository {
       .where('status', 'in', ['unpaid', 'processing']).where('fiscal_year', '<=', upTo).orderBy('fiscal_year').execute();
   }
 
+  /** Unpaid invoices of these fee types due between two dates (inclusive), oldest due first. */
+  async unpaidDueBetween(db: Executor, feeTypes: string[], from: string, to: string): Promise<Invoice[]> {
+    if (feeTypes.length === 0) return [];
+    return db.selectFrom('invoices').selectAll().where('status', '=', 'unpaid').where('fee_type', 'in', feeTypes)
+      .where('due_on', '>=', from).where('due_on', '<=', to).orderBy('due_on').orderBy('id').execute();
+  }
+
   async findByBusinessKey(db: Executor, businessKey: string, forUpdate = false): Promise<Invoice | undefined> {
     let q = db.selectFrom('invoices').selectAll().where('business_key', '=', businessKey);
     if (forUpdate) q = q.forUpdate();

@@ -184,6 +184,15 @@ export class BillingService {
     return { ...this.view(invoice, await this.feeTypes()), events: await this.repo.events(this.deps.db, invoice.id) };
   }
 
+  /**
+   * 未納 invoices of these fee types due between two dates (inclusive), in one query: the reminders of a fee
+   * due soon. An invoice being paid (お支払い手続きの処理中) is not in it: nobody is asked to pay twice.
+   */
+  unpaidDueBetween(feeTypes: string[], from: string, to: string): Promise<Invoice[]> {
+    return this.repo.unpaidDueBetween(this.deps.db, feeTypes, from, to);
+  }
+
+
   /** Unpaid 年会費 up to a fiscal year, for the renewal eligibility check. */
   unpaidAnnualFees(memberId: number, upToFiscalYear: number) {
     return this.repo.unpaidFiscalYears(this.deps.db, memberId, ANNUAL_FEE, upToFiscalYear);

@@ -130,6 +130,12 @@ export class CreditsRepository {
     return q.executeTakeFirst();
   }
 
+  /** Self-reports still 却下 whose rejection fell in [from, to). */
+  async rejectedBetween(db: Executor, from: Date, to: Date): Promise<Credit[]> {
+    return db.selectFrom('credits').selectAll().where('status', '=', 'rejected').where('source', '=', 'self_report')
+      .where('decided_at', '>=', from).where('decided_at', '<', to).orderBy('decided_at').orderBy('id').execute();
+  }
+
   async findById(db: Executor, id: number, forUpdate = false): Promise<Credit | undefined> {
     let q = db.selectFrom('credits').selectAll().where('id', '=', id);
     if (forUpdate) q = q.forUpdate();

@@ -288,6 +288,11 @@ export class CreditsService {
     });
   }
 
+  /** Self-reports rejected in [from, to) and not requested again since (still 却下), in one query. */
+  rejectedBetween(from: Date, to: Date): Promise<Credit[]> {
+    return this.repo.rejectedBetween(this.deps.db, from, to);
+  }
+
   /** Approves each selected report that is still pending; the others are counted, not failed. */
   async bulkApprove(actor: Actor, creditIds: number[]): Promise<{ approved: number; skipped: number }> {
     let approved = 0;

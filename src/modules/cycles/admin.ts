@@ -33,7 +33,7 @@ export class CycleAdminService {
 
   /** Newest first, with the current cycle: the newest up to this fiscal year (the one next year's is cloned from). */
   async list(): Promise<{ rows: CycleRow[]; current?: RenewalCycle }> {
-    const cycles = await this.repo.list(this.deps.db);
+    const cycles = await this.repo.all(this.deps.db);
     const rows = await Promise.all(cycles.map(async (cycle) => ({ cycle, submitted: await this.deps.submittedInCycle(cycle.id, this.deps.db) })));
     const thisYear = fiscalYearOf(this.deps.clock.now());
     return { rows, current: cycles.find((c) => c.fiscal_year <= thisYear) ?? cycles[cycles.length - 1] };

@@ -33,10 +33,6 @@ export class CyclesRepository {
     return db.selectFrom('renewal_cycles').selectAll().where('fiscal_year', '<=', fiscalYear).orderBy('fiscal_year', 'desc').limit(1).executeTakeFirst();
   }
 
-  async list(db: Executor): Promise<RenewalCycle[]> {
-    return db.selectFrom('renewal_cycles').selectAll().orderBy('fiscal_year', 'desc').execute();
-  }
-
   async lockById(db: Executor, id: number): Promise<RenewalCycle | undefined> {
     return db.selectFrom('renewal_cycles').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   }

@@ -21,6 +21,10 @@ export class MembersRepository {
     return (await db.selectFrom('members').select('id').orderBy('id').execute()).map((r) => r.id);
   }
 
+  async idsWithPeriodEnd(db: Executor, periodEnd: string): Promise<number[]> {
+    return (await db.selectFrom('members').select('id').where('cert_period_end', '=', periodEnd).orderBy('id').execute()).map((r) => r.id);
+  }
+
   async findByIds(db: Executor, ids: number[]): Promise<Member[]> {
     return db.selectFrom('members').selectAll().where('id', 'in', ids).execute();
   }

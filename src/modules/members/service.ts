@@ -38,6 +38,11 @@ export class MembersService {
     return this.repo.allIds(this.deps.db);
   }
 
+  /** The renewal targets of a cycle: every member whose certification period ends on that day, one query. */
+  idsWithPeriodEnd(periodEnd: string): Promise<number[]> {
+    return this.repo.idsWithPeriodEnd(this.deps.db, periodEnd);
+  }
+
   /** Several members at once (lists), one query. */
   async byIds(ids: number[]): Promise<Map<number, Member>> {
     if (ids.length === 0) return new Map();

@@ -41,6 +41,12 @@ export class PaymentsRepository {
     return db.selectFrom('payment_attempts').selectAll().where('status', 'in', [...LIVE_STATUSES]).orderBy('id').limit(limit).execute();
   }
 
+  /** Konbini / Pay-easy numbers waiting to be paid whose deadline falls in [from, to). */
+  async awaitingExpiring(db: Executor, from: Date, to: Date): Promise<PaymentAttempt[]> {
+    return db.selectFrom('payment_attempts').selectAll().where('status', '=', 'awaiting_payment').where('method', 'in', ['konbini', 'payeasy'])
+      .where('expires_at', '>=', from).where('expires_at', '<', to).orderBy('expires_at').orderBy('id').execute();
+  }
+
   async latest(db: Executor, invoiceId: number): Promise<PaymentAttempt | undefined> {
     return db.selectFrom('payment_attempts').selectAll().where('invoice_id', '=', invoiceId).orderBy('id', 'desc').limit(1).executeTakeFirst();
   }

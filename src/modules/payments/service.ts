@@ -334,6 +334,17 @@ export class PaymentsService {
     }));
   }
 
+  /**
+   * Konbini / Pay-easy numbers still waiting to be paid whose deadline falls in [from, to), each with its
+   * invoice: two queries whatever their number (the reminder of numbers expiring tomorrow).
+   */
+  async numbersExpiring(from: Date, to: Date): Promise<{ attempt: PaymentAttempt; invoice: Invoice }[]> {
+    const attempts = await this.repo.awaitingExpiring(this.deps.db, from, to);
+    const invoices = await this.deps.billing.byIds(attempts.map((a) => a.invoice_id));
+    return attempts.filter((a) => invoices.get(a.invoice_id)?.status === 'processing' || invoices.get(a.invoice_id)?.status === 'unpaid')
+      .map((attempt) => ({ attempt, invoice: invoices.get(attempt.invoice_id)! }));
+  }
+
   /** A member's attempts on all their invoices, latest first, each with its invoice's 管理No. */
   async attemptsForMember(memberId: number): Promise<{ attempt: PaymentAttempt; invoiceId: number; controlNo: string }[]> {
     const invoices = await this.deps.billing.listForMember(memberId);

@@ -630,6 +630,24 @@ export interface CertificateBatchesTable {
   mailed_by: number | null;
 }
 
+// ── reminders (お知らせメール) ───────────────────────────────────────────────────────────────────
+export type ReminderKind = 'not_started_month' | 'not_started_week' | 'renewal_fee_due' | 'numbers_expiring' | 'self_report_rejected';
+export type ReminderTopic = 'renewal' | 'self_report';
+
+export interface RemindersSentTable {
+  member_id: number;
+  kind: ReminderKind;
+  event_key: string;
+  mail_id: number | null;
+  sent_at: Timestamp;
+}
+
+export interface ReminderOptOutsTable {
+  member_id: number;
+  topic: ReminderTopic;
+  created_at: Timestamp;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -670,6 +688,8 @@ export interface Database {
   application_files: ApplicationFilesTable;
   certificates: CertificatesTable;
   certificate_batches: CertificateBatchesTable;
+  reminders_sent: RemindersSentTable;
+  reminder_opt_outs: ReminderOptOutsTable;
 }
 
 export type Member = Selectable<MembersTable>;
@@ -699,3 +719,4 @@ export type ApplicationEvent = Selectable<ApplicationEventsTable>;
 export type ApplicationFile = Selectable<ApplicationFilesTable>;
 export type Certificate = Selectable<CertificatesTable>;
 export type CertificateBatch = Selectable<CertificateBatchesTable>;
+export type ReminderSent = Selectable<RemindersSentTable>;
