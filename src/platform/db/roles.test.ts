@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { audit, systemActor } from '../audit';
+import { ConfigError, loadConfig } from '../config';
+import { migrate } from '../runtime';
 import { freshDatabase } from '../../test/app';
 import { createDb, type Db } from './database';
 import { appRoleGrants } from './roles';
@@ -98,4 +100,44 @@ describe('the application role and audit_log', () => {
 
 it('refuses a role name that is not a plain identifier', () => {
   expect(() => appRoleGrants('app; DROP TABLE audit_log')).toThrow(/plain role name/);
+});
+
+describe('DATABASE_MIGRATION_URL', () => {
+  it('migrates a new database as the owner while the app connects as its restricted role', async () => {
+    const name = `t_blank_${crypto.randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`GRANT CONNECT ON DATABASE ${name} TO ${role}`);
+    const ownerBlank = inject('pgAdminUrl').replace(/\/[^/]+$/, `/${name}`);
+    const appUrl = new URL(ownerBlank);
+    appUrl.username = role;
+    appUrl.password = password;
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: appUrl.toString(), DATABASE_MIGRATION_URL: ownerBlank });
+    const { db } = createDb(config.databaseUrl!, 1);
+    try {
+      const applied = await migrate(config, db);
+      expect(applied).toContain('0020_roles_and_audit');
+      const ownerClient = new pg.Client({ connectionString: ownerBlank });
+      await ownerClient.connect();
+      const { rows } = await ownerClient.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'audit_log'`);
+      expect(rows[0].tableowner).not.toBe(role);
+      for (const statement of appRoleGrants(role)) await ownerClient.query(statement);
+      await ownerClient.end();
+      await audit(db, systemActor, { action: 'test.first' });
+      await expect(db.deleteFrom('audit_log').execute()).rejects.toThrow(/permission denied/);
+    } finally {
+      await db.destroy();
+      const cleanup = new pg.Client({ connectionString: ownerBlank });
+      await cleanup.connect();
+      await cleanup.query(`DROP OWNED BY ${role}`);
+      await cleanup.end();
+      await admin.query(`DROP DATABASE ${name}`);
+      await admin.end();
+    }
+  });
+
+  it('is refused without DATABASE_URL (the embedded server has a single role)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', DATABASE_MIGRATION_URL: 'postgres://owner@db/koushin' })).toThrow(ConfigError);
+  });
 });
