@@ -32,6 +32,7 @@ test('an auditor reads the staff pages but every change is refused', async ({ pa
   await loginStaff(page, AUDITOR);
   await expect(page.getByRole('heading', { level: 1, name: '会員検索' })).toBeVisible();
   await expect(page.getByRole('link', { name: '職員アカウント' })).toHaveCount(0);
+  await expect(page.getByText('監査担当（閲覧のみ）としてログインしています。')).toBeVisible();
   await page.getByRole('link', { name: '自己申告の承認' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await page.getByRole('link', { name: '監査ログ' }).click();

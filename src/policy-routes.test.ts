@@ -112,12 +112,14 @@ describe('every staff route × anonymous, member, staff, admin, auditor', () => 
     expect(await auditCount()).toBe(before);
   });
 
-  it('the staff navigation shows admins their tabs and hides them from clerks and auditors', async () => {
+  it('the staff navigation shows admins their tabs and hides them from clerks and auditors; auditors are told they only read', async () => {
     const tabs = async (role: StaffRole) => (await clients[role].get('/staff')).body;
     expect(await tabs('admin')).toContain('href="/staff/accounts"');
     expect(await tabs('staff')).not.toContain('href="/staff/accounts"');
     expect(await tabs('auditor')).not.toContain('href="/staff/accounts"');
     expect(await tabs('auditor')).toContain('href="/staff/audit"');
+    expect(await tabs('auditor')).toContain('監査担当（閲覧のみ）としてログインしています。');
+    expect(await tabs('staff')).not.toContain('監査担当（閲覧のみ）としてログインしています。');
   });
 });
 

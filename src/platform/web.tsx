@@ -63,6 +63,7 @@ export function createWeb(config: Config, tabs: { member: NavTab[]; staff: NavTa
         realm: r,
         tabs: user ? (r === 'staff' ? staffTabs : tabs.member) : [],
         userName: user?.displayName,
+        readOnly: r === 'staff' && req.staff?.role === 'auditor',
         flash: req.flashKey,
         requestId: String(req.id),
       };

@@ -1165,6 +1165,7 @@ export const en = {
   'staff.role.auditor': 'Auditor (read only)',
   'staff.setRole': 'Change role',
   'staff.roleChanged': 'Role changed. The colleague gets the new role at their next sign-in.',
+  'staff.readOnlyNotice': 'You are signed in as an auditor (read only): you can read every page and CSV but cannot record or change anything.',
   'staff.roleHint': 'Auditors can read every page and CSV but cannot record or change anything.',
   'nav.staffAudit': 'Audit trail',
   'audit.title': 'Audit trail',

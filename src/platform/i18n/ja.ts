@@ -1164,6 +1164,7 @@ export const ja = {
   'staff.role.auditor': '監査担当（閲覧のみ）',
   'staff.setRole': '権限を変更',
   'staff.roleChanged': '権限を変更しました。その職員は次のログインから新しい権限になります。',
+  'staff.readOnlyNotice': '監査担当（閲覧のみ）としてログインしています。画面とCSVは閲覧できますが、登録・変更はできません。',
   'staff.roleHint': '監査担当は画面とCSVの閲覧のみで、登録・変更はできません。',
   'nav.staffAudit': '監査ログ',
   'audit.title': '監査ログ',
