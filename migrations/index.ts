@@ -13,6 +13,7 @@ import * as m0011 from './0011_payment_imports';
 import * as m0012 from './0012_sandbox_payments';
 import * as m0013 from './0013_renewal_applications';
 import * as m0016 from './0016_staff_billing_indexes';
+import * as m0020 from './0020_roles_and_audit';
 import * as m0021 from './0021_certificates';
 import * as m0022 from './0022_report_indexes';
 import * as m0023 from './0023_reminders';
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0012_sandbox_payments': m0012,
   '0013_renewal_applications': m0013,
   '0016_staff_billing_indexes': m0016,
+  '0020_roles_and_audit': m0020,
   '0021_certificates': m0021,
   '0022_report_indexes': m0022,
   '0023_reminders': m0023,

@@ -20,6 +20,7 @@ import { loggerOptions } from './platform/logger';
 import { SessionStore, sessionPolicies, type Realm } from './platform/security/sessions';
 import { LoginThrottle } from './platform/security/throttle';
 import { FileStore, MAX_UPLOAD_BYTES } from './platform/uploads';
+import { installPolicy, isStaffRole } from './platform/policy';
 import { ErrorPage } from './platform/views/error-page';
 import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath } from './platform/web';
 import { isLocale, type MessageKey } from './platform/i18n';
@@ -83,6 +84,8 @@ import { reminderRoutes } from './modules/reminders/routes';
 import { REMINDERS_JOB, RemindersService } from './modules/reminders/service';
 import { ReminderSettings } from './modules/reminders/views';
 import { NoticesService } from './modules/notices/service';
+import { auditRoutes } from './modules/audit/routes';
+import { AuditTrailService } from './modules/audit/service';
 import { staffRoutes } from './modules/staff/routes';
 import { StaffService } from './modules/staff/service';
 
@@ -133,6 +136,8 @@ export interface Services {
   reminders: RemindersService;
   mailer: Mailer;
   sessions: SessionStore;
+  /** 監査ログ: the audit trail, searched and exported (read only). */
+  auditTrail: AuditTrailService;
 }
 
 const require = createRequire(import.meta.url);
@@ -174,7 +179,8 @@ export function createServices(deps: AppDeps): Services {
   const applicationList = new ApplicationListService({ db, clock, members });
   const reports = new ReportsService({ cycles, members, applicationList, credits, invoiceSearch, payments, overpayments });
   const reminders = new RemindersService({ db, clock, mailer, members, cycles, applications, billing, payments, credits, baseUrl: config.baseUrl });
-  return { certificates, applicationList, reports, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  const auditTrail = new AuditTrailService({ db, members, staff });
+  return { auditTrail, certificates, applicationList, reports, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -269,6 +275,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       { href: '/staff/exports', label: 'reports.navExports' },
       { href: '/staff/notices', label: 'nav.staffNotices' },
       { href: '/staff/qr', label: 'nav.staffQr' },
+      { href: '/staff/audit', label: 'nav.staffAudit' },
       { href: '/staff/accounts', label: 'nav.staffAccounts' },
       { href: '/staff/api-tokens', label: 'nav.staffApiTokens' },
       { href: '/staff/cycles', label: 'nav.staffCycles' },
@@ -296,7 +303,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     } else {
       req.staffSession = session;
       if (session.stage === 'active') {
-        const role = session.data.role === 'admin' ? 'admin' : 'staff';
+        // An unknown role reads as the least one: read-only.
+        const role = isStaffRole(session.data.role) ? session.data.role : 'auditor';
         req.staff = { id: session.subjectId, displayName: name, role };
       }
     }
@@ -336,10 +344,13 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     if (req.cookies[sessionPolicies.staff.cookie]) clearSessionCookie(reply, 'staff');
     return reply.redirect(`/staff/login${expired.has(req) ? '?expired=1' : ''}`, 303);
   };
+  // Kept for routes not yet naming their action; the policy table (platform/policy.ts) decides the rest.
   const requireAdmin: preHandlerHookHandler = async (req, reply) => {
     if (!req.staff) return requireStaff.call(app, req, reply, () => {});
     if (req.staff.role !== 'admin') throw new AppError('forbidden');
   };
+  // Records every staff route's action (the route-table test) and refuses auditors' writes centrally.
+  installPolicy(app);
 
   // ── Platform routes ────────────────────────────────────────────────────────────────────────────
   app.get('/assets/tokens.css', async (_req, reply) =>
@@ -391,10 +402,10 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   creditStaffRoutes(app, { web, credits: services.credits, members: services.members, requireStaff });
   creditImportRoutes(app, { web, imports: services.creditImport, requireStaff });
   attendanceRoutes(app, { web, attendance: services.attendance, requireStaff });
-  catalogueStaffRoutes(app, { web, credits: services.credits, requireStaff, requireAdmin });
+  catalogueStaffRoutes(app, { web, credits: services.credits, requireStaff });
   certificateRoutes(app, { web, certificates: services.certificates, requireMember, requireStaff });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
-  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
+  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => {
       const [{ transcript }, invoices, attempts, overpaid, applications] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId),
         services.payments.attemptsForMember(memberId), services.overpayments.forMember(memberId), services.applications.listForMember(memberId)]);
@@ -408,6 +419,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   paymentListRoutes(app, { web, payments: services.payments, members: services.members, requireStaff });
   reportRoutes(app, { web, clock: deps.clock, reports: services.reports, cycles: services.cycles, members: services.members, applicationList: services.applicationList,
     credits: services.credits, billing: services.billing, invoiceSearch: services.invoiceSearch, payments: services.payments, requireStaff });
+  auditRoutes(app, { web, audit: services.auditTrail, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
   if (!config.isProduction) devMailRoutes(app, { web, mailer: services.mailer });
 

@@ -15,6 +15,7 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATA_DIR: z.string().default('.data'),
     DATABASE_URL: z.string().url().optional(),
+    DATABASE_MIGRATION_URL: z.string().url().optional(),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     BASE_URL: z.string().url().optional(),
     SMTP_HOST: z.string().optional(),
@@ -50,6 +51,7 @@ const schema = z
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `is required when PAYMENT_GATEWAY=${gateway}` });
       }
     }
+    if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_MIGRATION_URL'], message: 'needs DATABASE_URL (the embedded server has one role)' });
     if (env.NODE_ENV !== 'production') return;
     if (gateway === 'sandbox') ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY'], message: 'sandbox is refused in production (stripe, komoju or none)' });
     const required = ['DATABASE_URL', 'SESSION_SECRET', 'BASE_URL', 'SMTP_HOST', 'MAIL_FROM'] as const;
@@ -65,6 +67,8 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl?: string;
+  /** The owner's connection for migrations, when the app's own role may not change the schema (decisions/0016). */
+  databaseMigrationUrl?: string;
   sessionSecret: string;
   baseUrl: string;
   smtp?: { host: string; port: number; secure: boolean; user?: string; pass?: string };
@@ -108,6 +112,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     smtp: e.SMTP_HOST

@@ -28,7 +28,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
   }
   const { db } = createDb(connectionString, 20);
   try {
-    if (opts.migrate !== false) await migrateToLatest(db as never);
+    if (opts.migrate !== false) await migrate(config, db);
   } catch (err) {
     await db.destroy();
     await embedded?.stop();
@@ -44,6 +44,20 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * Runs the migrations: as the owner (DATABASE_MIGRATION_URL) when the app's role is the restricted one,
+ * else over the app's own connection. Returns the names applied.
+ */
+export async function migrate(config: Config, db: Db): Promise<string[]> {
+  if (!config.databaseMigrationUrl) return migrateToLatest(db as never);
+  const { db: ownerDb } = createDb(config.databaseMigrationUrl, 1);
+  try {
+    return await migrateToLatest(ownerDb as never);
+  } finally {
+    await ownerDb.destroy();
+  }
 }
 
 const portFile = (config: Config) => path.join(config.dataDir, 'postgres.port');

@@ -3,6 +3,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Actor } from './audit';
 import type { Config } from './config';
+import type { StaffRole } from './policy';
 import { isLocale, type Locale, type MessageKey, type Translate, translator } from './i18n';
 import type { Session } from './security/sessions';
 import type { NavTab, PageContext } from './views/context';
@@ -10,7 +11,7 @@ import type { NavTab, PageContext } from './views/context';
 export interface AuthUser {
   id: number;
   displayName: string;
-  role?: 'staff' | 'admin';
+  role?: StaffRole;
 }
 
 declare module 'fastify' {
@@ -62,6 +63,7 @@ export function createWeb(config: Config, tabs: { member: NavTab[]; staff: NavTa
         realm: r,
         tabs: user ? (r === 'staff' ? staffTabs : tabs.member) : [],
         userName: user?.displayName,
+        readOnly: r === 'staff' && req.staff?.role === 'auditor',
         flash: req.flashKey,
         requestId: String(req.id),
       };

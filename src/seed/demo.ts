@@ -14,6 +14,7 @@ export { DEMO_PASSWORDS };
 export const DEMO_STAFF = [
   { email: 'staff@example.jp', displayName: '事務局 花子', role: 'staff' as const, totpSecret: 'KOUSHINSTAFFDEMOJBSWY3DPEHPK3PXP' },
   { email: 'admin@example.jp', displayName: '管理者 一郎', role: 'admin' as const, totpSecret: 'KOUSHINADMINDEMOJBSWY3DPEHPK3PXP' },
+  { email: 'auditor@example.jp', displayName: '監査 三郎', role: 'auditor' as const, totpSecret: 'KOUSHINAUDITDEMOJBSWY3DPEHPK3PXP' },
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { generate } from 'otplib';
 import type { Db } from '../platform/db/database';
 import type { Member } from '../platform/db/schema';
+import type { StaffRole } from '../platform/policy';
 import { hashPassword } from '../platform/security/passwords';
 import { MembersRepository } from '../modules/members/repository';
 import { AuthRepository } from '../modules/auth/repository';
@@ -46,7 +47,7 @@ export async function createMember(db: Db, overrides: Partial<Omit<Member, 'id' 
 
 export const TEST_TOTP_SECRET = 'JBSWY3DPEHPK3PXPTESTSECRET234567';
 
-export async function createStaff(db: Db, secret: string, overrides: { email?: string; role?: 'staff' | 'admin'; enrolled?: boolean; password?: string } = {}) {
+export async function createStaff(db: Db, secret: string, overrides: { email?: string; role?: StaffRole; enrolled?: boolean; password?: string } = {}) {
   sequence += 1;
   const repo = new StaffRepository();
   const user = await repo.insert(db, {

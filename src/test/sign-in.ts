@@ -1,12 +1,13 @@
 import { expect } from 'vitest';
 import type { StaffUser } from '../platform/db/schema';
+import type { StaffRole } from '../platform/policy';
 import { CATEGORIES, demoCatalogue, demoCycles } from '../seed/credits';
 import type { TestApp } from './app';
 import { TestClient } from './client';
 import { createStaff, nextTotp, TEST_PASSWORD } from './factories';
 
 /** A clerk signed in through the real pages: password, then the authenticator's next code. */
-export async function signInStaff(t: TestApp, opts: { role?: 'staff' | 'admin'; email?: string } = {}): Promise<{ c: TestClient; staff: StaffUser }> {
+export async function signInStaff(t: TestApp, opts: { role?: StaffRole; email?: string } = {}): Promise<{ c: TestClient; staff: StaffUser }> {
   const staff = await createStaff(t.db, t.config.sessionSecret, opts);
   const c = new TestClient(t.app);
   await c.submit('/staff/login', '/staff/login', { email: staff.email, password: TEST_PASSWORD });

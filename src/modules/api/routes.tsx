@@ -4,6 +4,7 @@ import { AppError, idParam } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import { hashToken } from '../../platform/security/tokens';
 import type { Web } from '../../platform/web';
+import { allow } from '../../platform/policy';
 import { openApiDocument } from './openapi';
 import { type CreditPosted, creditPostSchema, type FieldError, fieldErrors, IDEMPOTENCY_KEY, type Problem, PROBLEMS, type ProblemSlug, tokenNameSchema } from './schemas';
 import { type ApiService, type ApiToken, ApiRefusal } from './service';
@@ -38,7 +39,7 @@ export function apiRoutes(app: FastifyInstance, deps: { web: Web; api: ApiServic
   const { web, api, requireAdmin, baseUrl } = deps;
   const perMinute = deps.rateLimit ?? API_RATE_LIMIT;
   const ctxOf = (req: FastifyRequest, reply: FastifyReply) => web.context(req, reply, 'staff');
-  const guarded = { preHandler: requireAdmin };
+  const guarded = { preHandler: [requireAdmin, allow('api.tokens')] };
 
   // ── API連携トークン (admin only) ───────────────────────────────────────────────────────────────
   app.get('/staff/api-tokens', guarded, async (req, reply) =>

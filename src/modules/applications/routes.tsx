@@ -5,6 +5,7 @@ import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { FormErrors, FormValues } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
+import { allow, type StaffAction } from '../../platform/policy';
 import type { BillingService } from '../billing/service';
 import { fullName, type MembersService } from '../members/service';
 import { initialSchema, renewalSchema, typeSchema, withdrawalSchema } from './schemas';
@@ -212,24 +213,24 @@ export function applicationRoutes(app: FastifyInstance, deps: {
   });
 
   // ── 事務局: the certificates to verify, one application, 「確認済みにする」 ───────────────────────────────
-  const staffGuard = { preHandler: requireStaff };
-  app.get('/staff/applications', staffGuard, async (req, reply) =>
+  const staffGuard = (action: StaffAction) => ({ preHandler: [requireStaff, allow(action)] });
+  app.get('/staff/applications', staffGuard('applications.view'), async (req, reply) =>
     web.render(reply, <CertificateQueuePage ctx={web.context(req, reply, 'staff')} views={await applications.certificatesToVerify()} />));
 
-  app.get<{ Params: { id: string } }>('/staff/applications/:id', staffGuard, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/staff/applications/:id', staffGuard('applications.view'), async (req, reply) => {
     const view = await applications.getForStaff(idParam(req.params.id, 'application'));
     const member = await members.getById(view.application.member_id);
     return web.render(reply, <StaffApplicationPage ctx={web.context(req, reply, 'staff')} view={view}
       memberLink={{ href: `/staff/members/${member.member_number}`, label: `${member.member_number} ${fullName(member)}` }} />);
   });
 
-  app.post<{ Params: { id: string } }>('/staff/applications/:id/verify', staffGuard, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/applications/:id/verify', staffGuard('applications.verify'), async (req, reply) => {
     const id = idParam(req.params.id, 'application');
     await applications.verifyCertificate(web.actor(req), id);
     return web.redirect(reply, `/staff/applications/${id}`, 'applications.certificateVerified');
   });
 
-  app.get<{ Params: { id: string; fileId: string } }>('/staff/applications/:id/files/:fileId', staffGuard, async (req, reply) => {
+  app.get<{ Params: { id: string; fileId: string } }>('/staff/applications/:id/files/:fileId', staffGuard('applications.view'), async (req, reply) => {
     const file = await applications.fileForStaff(idParam(req.params.id, 'application'), idParam(req.params.fileId, 'file'));
     return sendFile(reply, file, applications.openFile(file));
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import { allow } from '../../platform/policy';
 import type { ApplicationType, RenewalCycle } from '../../platform/db/schema';
 import { notFound } from '../../platform/errors';
 import { normalizeDigits, tokyoDate } from '../../platform/japanese';
@@ -21,7 +22,7 @@ const statusLabel = (ctx: PageContext, s: ListStatus) => (s === 'targets' || s =
 /** 申請の一覧 (staff): a cycle's targets, those not started, or its records in one status — the lists behind the dashboard's figures. */
 export function applicationListRoutes(app: FastifyInstance, deps: { web: Web; cycles: CyclesService; list: ApplicationListService; requireStaff: preHandlerHookHandler }) {
   const { web, cycles, list, requireStaff } = deps;
-  app.get<{ Querystring: Record<string, string | undefined> }>('/staff/applications/list', { preHandler: requireStaff }, async (req, reply) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/staff/applications/list', { preHandler: [requireStaff, allow('applications.view')] }, async (req, reply) => {
     const year = normalizeDigits(req.query.cycle ?? '');
     const cycle = /^\d{4}$/.test(year) ? await cycles.byFiscalYear(Number(year)) : await cycles.current();
     if (!cycle) throw notFound('cycle');

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { allow } from '../../platform/policy';
 import { notFound } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { FeeType } from '../../platform/db/schema';
@@ -19,7 +20,7 @@ const ticked = (body: unknown): string[] => {
 /** 料金区分と払込票の発送日 (administrators only). */
 export function feeRoutes(app: FastifyInstance, deps: { web: Web; billing: BillingService; requireAdmin: preHandlerHookHandler }) {
   const { web, billing, requireAdmin } = deps;
-  const guarded = { preHandler: requireAdmin };
+  const guarded = { preHandler: [requireAdmin, allow('fees.manage')] };
 
   const page = async (req: FastifyRequest, reply: FastifyReply, p: { values?: FormValues; errors?: FormErrors; status?: number } = {}) => {
     const [fees, slots, next] = await Promise.all([billing.feeTypes(), billing.slipDispatchSlots(), billing.nextSlipDispatch()]);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, preHandlerHookHandler } from 'fasti
 import { attachmentHeader } from '../../platform/csv';
 import { idParam, notFound } from '../../platform/errors';
 import type { Web } from '../../platform/web';
+import { allow } from '../../platform/policy';
 import type { ReceiptDocument, ReceiptsService } from './receipts';
 
 const CONTROL_NO = /^SK-\d{1,10}$/;
@@ -21,6 +22,6 @@ export function receiptRoutes(app: FastifyInstance, deps: { web: Web; receipts: 
     return send(reply, await receipts.receiptForMember(web.actor(req), req.member!.id, req.params.no));
   });
 
-  app.get<{ Params: { id: string } }>('/staff/invoices/:id/receipt.pdf', { preHandler: requireStaff }, async (req, reply) =>
+  app.get<{ Params: { id: string } }>('/staff/invoices/:id/receipt.pdf', { preHandler: [requireStaff, allow('billing.view')] }, async (req, reply) =>
     send(reply, await receipts.receiptForStaff(web.actor(req), idParam(req.params.id, 'invoice'))));
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import { attachmentHeader, toCsv } from '../../platform/csv';
 import { idParam, RuleViolation } from '../../platform/errors';
 import type { Web } from '../../platform/web';
+import { allow, type StaffAction } from '../../platform/policy';
 import { IMPORT_KINDS, type ResultImportService } from './result-import';
 import { outcomeText, ResultImportPreviewPage, ResultImportUploadPage } from './result-import-views';
 
@@ -15,15 +16,15 @@ const fieldValue = (v: unknown) => (v && typeof v === 'object' && typeof (v as {
 /** /staff/billing/imports: upload a result file → preview with a row report → apply the good rows. */
 export function resultImportRoutes(app: FastifyInstance, deps: { web: Web; imports: ResultImportService; requireStaff: preHandlerHookHandler }) {
   const { web, imports, requireStaff } = deps;
-  const guarded = { preHandler: requireStaff };
+  const guard = (action: StaffAction) => ({ preHandler: [requireStaff, allow(action)] });
   const ctxOf = (req: FastifyRequest, reply: FastifyReply) => web.context(req, reply, 'staff');
 
   const uploadPage = async (req: FastifyRequest, reply: FastifyReply, opts: { message?: string; kind?: string; status?: number } = {}) =>
     web.render(reply, <ResultImportUploadPage ctx={ctxOf(req, reply)} recent={await imports.recent(web.actor(req))} message={opts.message} kind={opts.kind} />, opts.status ?? 200);
 
-  app.get('/staff/billing/imports', guarded, (req, reply) => uploadPage(req, reply));
+  app.get('/staff/billing/imports', guard('billing.view'), (req, reply) => uploadPage(req, reply));
 
-  app.post('/staff/billing/imports', guarded, async (req, reply) => {
+  app.post('/staff/billing/imports', guard('billing.importResults'), async (req, reply) => {
     const body = req.body as Record<string, unknown> | undefined;
     const kindValue = fieldValue(body?.kind);
     const kind = IMPORT_KINDS.find((k) => k === kindValue);
@@ -45,9 +46,9 @@ export function resultImportRoutes(app: FastifyInstance, deps: { web: Web; impor
     return web.render(reply, <ResultImportPreviewPage ctx={ctxOf(req, reply)} preview={result} message={message} />, status);
   };
 
-  app.get<{ Params: { id: string } }>('/staff/billing/imports/:id', guarded, (req, reply) => preview(req, reply));
+  app.get<{ Params: { id: string } }>('/staff/billing/imports/:id', guard('billing.view'), (req, reply) => preview(req, reply));
 
-  app.post<{ Params: { id: string } }>('/staff/billing/imports/:id/apply', guarded, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/billing/imports/:id/apply', guard('billing.importResults'), async (req, reply) => {
     try {
       await imports.apply(web.actor(req), idParam(req.params.id, 'payment_import'));
     } catch (err) {
@@ -58,7 +59,7 @@ export function resultImportRoutes(app: FastifyInstance, deps: { web: Web; impor
   });
 
   /** Every row and its outcome, for the secretariat's reconciliation spreadsheet. */
-  app.get<{ Params: { id: string } }>('/staff/billing/imports/:id/report.csv', guarded, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/staff/billing/imports/:id/report.csv', guard('exports.download'), async (req, reply) => {
     const result = await imports.preview(web.actor(req), idParam(req.params.id, 'payment_import'));
     const t = req.t;
     const applied = !!result.summary.applied_at;

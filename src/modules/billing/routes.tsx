@@ -4,6 +4,7 @@ import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { FormErrors, FormValues, PageContext } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
+import { allow } from '../../platform/policy';
 import { fullName, type MembersService } from '../members/service';
 import { cancelSchema, markPaidSchema } from './schemas';
 import type { BillingService } from './service';
@@ -37,9 +38,9 @@ export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: B
       memberLink={{ href: `/staff/members/${member.member_number}`, label: `${member.member_number} ${fullName(member)}` }} />, extra.status ?? 200);
   };
 
-  app.get<{ Params: { id: string } }>('/staff/invoices/:id', { preHandler: requireStaff }, (req, reply) => staffPage(req, reply));
+  app.get<{ Params: { id: string } }>('/staff/invoices/:id', { preHandler: [requireStaff, allow('billing.view')] }, (req, reply) => staffPage(req, reply));
 
-  app.post<{ Params: { id: string } }>('/staff/invoices/:id/paid', { preHandler: requireStaff }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/invoices/:id/paid', { preHandler: [requireStaff, allow('billing.markPaid')] }, async (req, reply) => {
     const form = parseForm(markPaidSchema, req.body);
     if (!form.ok) return staffPage(req, reply, { errors: form.errors, values: form.values, status: 400 });
     const id = idParam(req.params.id, 'invoice');
@@ -52,7 +53,7 @@ export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: B
     return web.redirect(reply, `/staff/invoices/${id}`, 'staff.markedPaid');
   });
 
-  app.post<{ Params: { id: string } }>('/staff/invoices/:id/cancel', { preHandler: requireStaff }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/invoices/:id/cancel', { preHandler: [requireStaff, allow('billing.cancelInvoice')] }, async (req, reply) => {
     const form = parseForm(cancelSchema, req.body);
     if (!form.ok) return staffPage(req, reply, { errors: form.errors, values: form.values, status: 400 });
     const id = idParam(req.params.id, 'invoice');

@@ -4,6 +4,7 @@ import { attachmentHeader, toCsv } from '../../platform/csv';
 import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm, text } from '../../platform/forms';
 import type { Web } from '../../platform/web';
+import { allow } from '../../platform/policy';
 import { fullName, type Member, type MembersService } from '../members/service';
 import type { BillingService } from './service';
 import { SlipConfirmPage, SlipDispatchPage } from './views';
@@ -36,7 +37,7 @@ export function slipRoutes(app: FastifyInstance, deps: { web: Web; billing: Bill
     return web.redirect(reply, `/billing/${req.params.no}`, 'billing.slipRequested');
   });
 
-  app.post<{ Params: { id: string } }>('/staff/invoices/:id/slip-undo', { preHandler: requireStaff }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/invoices/:id/slip-undo', { preHandler: [requireStaff, allow('billing.undoSlip')] }, async (req, reply) => {
     const id = idParam(req.params.id, 'invoice');
     const form = parseForm(undoSchema, req.body);
     if (!form.ok) throw new RuleViolation('staff.slipUndoReasonRequired', {}, 'bad_request');
@@ -46,14 +47,14 @@ export function slipRoutes(app: FastifyInstance, deps: { web: Web; billing: Bill
 
   const dispatchOf = async (raw: unknown) => (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : billing.nextSlipDispatch(0));
 
-  app.get<{ Querystring: { dispatch?: string } }>('/staff/billing/slips', { preHandler: requireStaff }, async (req, reply) => {
+  app.get<{ Querystring: { dispatch?: string } }>('/staff/billing/slips', { preHandler: [requireStaff, allow('billing.view')] }, async (req, reply) => {
     const dispatchOn = await dispatchOf(req.query.dispatch);
     const rows = (await billing.slipDispatchList(dispatchOn)).map(({ invoice, member }) => ({ invoice, name: fullName(member), address: addressLines(member).slice(0, 4).join(' ') }));
     return web.render(reply, <SlipDispatchPage ctx={web.context(req, reply, 'staff')} dispatchOn={dispatchOn} rows={rows} />);
   });
 
   // The mailing list for the print shop: Excel-safe CSV (BOM, quoted, formula-looking cells neutralised).
-  app.get<{ Querystring: { dispatch?: string } }>('/staff/billing/slips.csv', { preHandler: requireStaff }, async (req, reply) => {
+  app.get<{ Querystring: { dispatch?: string } }>('/staff/billing/slips.csv', { preHandler: [requireStaff, allow('exports.download')] }, async (req, reply) => {
     const dispatchOn = await dispatchOf(req.query.dispatch);
     const rows = await billing.slipDispatchList(dispatchOn);
     const csv = toCsv(
@@ -63,7 +64,7 @@ export function slipRoutes(app: FastifyInstance, deps: { web: Web; billing: Bill
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', attachmentHeader(`払込票発送_${dispatchOn}.csv`)).header('cache-control', 'no-store').send(csv);
   });
 
-  app.post<{ Querystring: { dispatch?: string } }>('/staff/billing/slips/sent', { preHandler: requireStaff }, async (req, reply) => {
+  app.post<{ Querystring: { dispatch?: string } }>('/staff/billing/slips/sent', { preHandler: [requireStaff, allow('billing.markSlipsSent')] }, async (req, reply) => {
     const dispatchOn = await dispatchOf(req.query.dispatch);
     await billing.markDispatchSent(web.actor(req), dispatchOn);
     return web.redirect(reply, `/staff/billing/slips?dispatch=${dispatchOn}`, 'staff.slipsMarked');

@@ -6,6 +6,7 @@ import { idParam, RuleViolation } from '../../platform/errors';
 import { parseForm, text } from '../../platform/forms';
 import type { FormErrors, FormValues } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
+import { allow, type StaffAction } from '../../platform/policy';
 import { calendarDate } from '../credits/schemas';
 import { fullName, type MembersService } from '../members/service';
 import type { OverpaymentsService } from './overpayments';
@@ -33,10 +34,10 @@ type Query = { Querystring: Record<string, string | undefined> };
 /** The secretariat's billing pages: 請求の検索 (and its CSV), the 過入金・返金 queue and its decisions. */
 export function staffBillingRoutes(app: FastifyInstance, deps: { web: Web; billing: BillingService; search: InvoiceSearchService; overpayments: OverpaymentsService; members: MembersService; requireStaff: preHandlerHookHandler }) {
   const { web, billing, search, overpayments, members, requireStaff } = deps;
-  const guarded = { preHandler: requireStaff };
+  const guard = (action: StaffAction) => ({ preHandler: [requireStaff, allow(action)] });
 
   // ── 請求の検索 ───────────────────────────────────────────────────────────────────────────────────
-  app.get<Query>('/staff/billing', guarded, async (req, reply) => {
+  app.get<Query>('/staff/billing', guard('billing.view'), async (req, reply) => {
     const fees = await billing.feeTypes();
     const { filter, values, errors } = parseInvoiceFilter(req.query, fees);
     const page = /^\d{1,5}$/.test(req.query.page ?? '') ? Math.max(1, Number(req.query.page)) : 1;
@@ -45,7 +46,7 @@ export function staffBillingRoutes(app: FastifyInstance, deps: { web: Web; billi
   });
 
   // The filtered list for a spreadsheet: Excel-safe CSV (BOM, quoted, formula-looking cells neutralised), streamed.
-  app.get<Query>('/staff/billing.csv', guarded, async (req, reply) => {
+  app.get<Query>('/staff/billing.csv', guard('exports.download'), async (req, reply) => {
     const fees = await billing.feeTypes();
     const { filter, values, errors } = parseInvoiceFilter(req.query, fees);
     if (errors) return web.render(reply, <InvoiceSearchPage ctx={web.context(req, reply, 'staff')} fees={fees} values={values} errors={errors} page={1} pageSize={SEARCH_PAGE} />, 400);
@@ -66,7 +67,7 @@ export function staffBillingRoutes(app: FastifyInstance, deps: { web: Web; billi
     });
   };
 
-  app.get<Query>('/staff/billing/overpayments', guarded, async (req, reply) => {
+  app.get<Query>('/staff/billing/overpayments', guard('billing.view'), async (req, reply) => {
     const status = OVERPAYMENT_TABS.includes(req.query.status as OverpaymentStatus) ? (req.query.status as OverpaymentStatus) : 'open';
     const [rows, openCount] = await Promise.all([overpayments.queue(status, QUEUE_LIMIT), overpayments.countOpen()]);
     return web.render(reply, <OverpaymentQueuePage ctx={web.context(req, reply, 'staff')} status={status} rows={await withMembers(rows)} openCount={openCount} />);
@@ -79,7 +80,7 @@ export function staffBillingRoutes(app: FastifyInstance, deps: { web: Web; billi
     return web.render(reply, <OverpaymentPage ctx={web.context(req, reply, 'staff')} row={row!} errors={extra.errors} values={extra.values} message={extra.message} />, extra.status ?? 200);
   };
 
-  app.get<{ Params: { id: string } }>('/staff/billing/overpayments/:id', guarded, (req, reply) => itemPage(req, reply));
+  app.get<{ Params: { id: string } }>('/staff/billing/overpayments/:id', guard('billing.view'), (req, reply) => itemPage(req, reply));
 
   const decide = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, input: Parameters<OverpaymentsService['resolve']>[2], values: FormValues) => {
     const id = idParam(req.params.id, 'overpayment');
@@ -93,13 +94,13 @@ export function staffBillingRoutes(app: FastifyInstance, deps: { web: Web; billi
     return web.redirect(reply, '/staff/billing/overpayments', input.outcome === 'refunded' ? 'staffBilling.refunded' : 'staffBilling.resolved');
   };
 
-  app.post<{ Params: { id: string } }>('/staff/billing/overpayments/:id/refund', guarded, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/billing/overpayments/:id/refund', guard('billing.resolveOverpayments'), async (req, reply) => {
     const form = parseForm(refundSchema, req.body);
     if (!form.ok) return itemPage(req, reply, { errors: form.errors, values: form.values, status: 400 });
     return decide(req, reply, { outcome: 'refunded', resolvedOn: form.data.refundedOn, reference: form.data.refundReference, note: form.data.refundNote }, form.values);
   });
 
-  app.post<{ Params: { id: string } }>('/staff/billing/overpayments/:id/resolve', guarded, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/billing/overpayments/:id/resolve', guard('billing.resolveOverpayments'), async (req, reply) => {
     const form = parseForm(resolveSchema, req.body);
     if (!form.ok) return itemPage(req, reply, { errors: form.errors, values: form.values, status: 400 });
     return decide(req, reply, { outcome: 'resolved', resolvedOn: form.data.resolvedOn, reference: '', note: form.data.resolveNote }, form.values);

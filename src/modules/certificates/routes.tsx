@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { allow } from '../../platform/policy';
 import { attachmentHeader } from '../../platform/csv';
 import { AppError, idParam, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
@@ -19,13 +20,15 @@ const sendPdf = (reply: FastifyReply, pdf: Buffer, filename: string) => reply
 
 export function certificateRoutes(app: FastifyInstance, deps: { web: Web; certificates: CertificatesService; requireMember: preHandlerHookHandler; requireStaff: preHandlerHookHandler }) {
   const { web, certificates, requireMember, requireStaff } = deps;
-  const staff = { preHandler: requireStaff };
+  const view = { preHandler: [requireStaff, allow('certificates.view')] };
+  const manage = { preHandler: [requireStaff, allow('certificates.manage')] };
+  const download = { preHandler: [requireStaff, allow('exports.download')] };
 
   // ── 事務局: /staff/certificates ──────────────────────────────────────────────────────────────
-  app.get('/staff/certificates', staff, async (req, reply) =>
+  app.get('/staff/certificates', view, async (req, reply) =>
     web.render(reply, <StaffCertificatesPage ctx={web.context(req, reply, 'staff')} overview={await certificates.overview()} />));
 
-  app.post('/staff/certificates/issue', staff, async (req, reply) => {
+  app.post('/staff/certificates/issue', manage, async (req, reply) => {
     const { issued } = await certificates.issueAll(web.actor(req));
     return web.redirect(reply, '/staff/certificates', issued.length > 0 ? 'certificates.issued' : 'certificates.nothingIssued');
   });
@@ -34,9 +37,9 @@ export function certificateRoutes(app: FastifyInstance, deps: { web: Web; certif
     const found = await certificates.getForStaff(idParam(req.params.id, 'certificate'));
     return web.render(reply, <StaffCertificatePage ctx={web.context(req, reply, 'staff')} {...found} {...opts} />, opts.status ?? 200);
   };
-  app.get<{ Params: { id: string } }>('/staff/certificates/:id', staff, (req, reply) => itemPage(req, reply));
+  app.get<{ Params: { id: string } }>('/staff/certificates/:id', view, (req, reply) => itemPage(req, reply));
 
-  app.get<{ Params: { id: string } }>('/staff/certificates/:id/pdf', staff, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/staff/certificates/:id/pdf', view, async (req, reply) => {
     const { pdf, certificateNo } = await certificates.pdfForStaff(idParam(req.params.id, 'certificate'));
     return sendPdf(reply, pdf, `専門医証_${certificateNo}.pdf`);
   });
@@ -51,14 +54,14 @@ export function certificateRoutes(app: FastifyInstance, deps: { web: Web; certif
     }
   };
 
-  app.post<{ Params: { id: string } }>('/staff/certificates/:id/reissue', staff, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/certificates/:id/reissue', manage, async (req, reply) => {
     const id = idParam(req.params.id, 'certificate');
     const form = parseForm(reissueSchema, req.body);
     if (!form.ok) return itemPage(req, reply, { errors: form.errors, values: form.values, status: 400 });
     return decide(req, reply, form.values, async () => `/staff/certificates/${(await certificates.reissue(web.actor(req), id, form.data.reissueReason)).id}`);
   });
 
-  app.post<{ Params: { id: string } }>('/staff/certificates/:id/revoke', staff, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/certificates/:id/revoke', manage, async (req, reply) => {
     const id = idParam(req.params.id, 'certificate');
     const form = parseForm(revokeSchema, req.body);
     if (!form.ok) return itemPage(req, reply, { errors: form.errors, values: form.values, status: 400 });
@@ -69,24 +72,24 @@ export function certificateRoutes(app: FastifyInstance, deps: { web: Web; certif
   });
 
   // ── 発送: mailings, their CSV and labels, 「発送済みにする」 ─────────────────────────────────────────
-  app.post('/staff/certificates/batches', staff, async (req, reply) => {
+  app.post('/staff/certificates/batches', manage, async (req, reply) => {
     await certificates.createBatch(web.actor(req));
     return web.redirect(reply, '/staff/certificates', 'certificates.batchCreated');
   });
 
-  app.get<{ Params: { id: string } }>('/staff/certificates/batches/:id/mailing.csv', staff, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/staff/certificates/batches/:id/mailing.csv', download, async (req, reply) => {
     const id = idParam(req.params.id, 'batch');
     const csv = await certificates.mailingCsv(id);
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', attachmentHeader(`専門医証_発送リスト_第${id}回.csv`))
       .header('cache-control', 'private, no-store').send(csv);
   });
 
-  app.get<{ Params: { id: string } }>('/staff/certificates/batches/:id/labels.pdf', staff, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/staff/certificates/batches/:id/labels.pdf', download, async (req, reply) => {
     const id = idParam(req.params.id, 'batch');
     return sendPdf(reply, await certificates.mailingLabels(id), `専門医証_宛名ラベル_第${id}回.pdf`);
   });
 
-  app.post<{ Params: { id: string } }>('/staff/certificates/batches/:id/mailed', staff, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/certificates/batches/:id/mailed', manage, async (req, reply) => {
     await certificates.markMailed(web.actor(req), idParam(req.params.id, 'batch'));
     return web.redirect(reply, '/staff/certificates', 'certificates.mailed');
   });

@@ -4,6 +4,7 @@ import { idParam } from '../../platform/errors';
 import { parseForm, text } from '../../platform/forms';
 import type { FormErrors, FormValues } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
+import { allow, type StaffAction } from '../../platform/policy';
 import type { AttendanceService, ScanOutcome } from './attendance';
 import { MeetingsPage, ScanPage } from './attendance-views';
 
@@ -15,10 +16,10 @@ const STATUS: Record<ScanOutcome['result'], number> = { credited: 200, duplicate
 /** /staff/credits/checkin: choose the meeting, then scan QR codes or type member numbers at the desk. */
 export function attendanceRoutes(app: FastifyInstance, deps: { web: Web; attendance: AttendanceService; requireStaff: preHandlerHookHandler }) {
   const { web, attendance, requireStaff } = deps;
-  const guarded = { preHandler: requireStaff };
+  const guard = (action: StaffAction) => ({ preHandler: [requireStaff, allow(action)] });
   const ctxOf = (req: FastifyRequest, reply: FastifyReply) => web.context(req, reply, 'staff');
 
-  app.get('/staff/credits/checkin', guarded, async (req, reply) =>
+  app.get('/staff/credits/checkin', guard('checkin.view'), async (req, reply) =>
     web.render(reply, <MeetingsPage ctx={ctxOf(req, reply)} meetings={await attendance.meetings()} />));
 
   const scanPage = async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply,
@@ -29,14 +30,14 @@ export function attendanceRoutes(app: FastifyInstance, deps: { web: Web; attenda
       values={extra.values} />, extra.status ?? 200);
   };
 
-  app.get<{ Params: { id: string } }>('/staff/credits/checkin/:id', guarded, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/staff/credits/checkin/:id', guard('checkin.view'), async (req, reply) => {
     const meeting = await attendance.meeting(idParam(req.params.id, 'meeting'));
     // Not open yet: the list explains it; the page answers as the scan would.
     if (!meeting.open) return web.redirect(reply, '/staff/credits/checkin', 'attendance.notOpenFlash');
     return scanPage(req, reply);
   });
 
-  app.post<{ Params: { id: string } }>('/staff/credits/checkin/:id', guarded, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/credits/checkin/:id', guard('checkin.record'), async (req, reply) => {
     const form = parseForm(scanSchema, req.body);
     if (!form.ok) return scanPage(req, reply, { errors: form.errors, values: form.values, status: 400 });
     const outcome = await attendance.scan(web.actor(req), idParam(req.params.id, 'meeting'), form.data.code);

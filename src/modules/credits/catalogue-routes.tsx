@@ -3,6 +3,7 @@ import type { CatalogueEntry } from '../../platform/db/schema';
 import { idParam, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { Web } from '../../platform/web';
+import { allow } from '../../platform/policy';
 import { catalogueSchema } from './catalogue-schemas';
 import { CatalogueFormPage, CataloguePage } from './catalogue-views';
 import type { CreditsService } from './service';
@@ -14,11 +15,11 @@ const valuesOf = (e: CatalogueEntry) => ({
 });
 
 /** 単位マスター maintenance: staff create and edit; admins retire, restore, or delete an unused entry. */
-export function catalogueStaffRoutes(app: FastifyInstance, deps: { web: Web; credits: CreditsService; requireStaff: preHandlerHookHandler; requireAdmin: preHandlerHookHandler }) {
-  const { web, credits, requireStaff, requireAdmin } = deps;
+export function catalogueStaffRoutes(app: FastifyInstance, deps: { web: Web; credits: CreditsService; requireStaff: preHandlerHookHandler }) {
+  const { web, credits, requireStaff } = deps;
   const ctxOf = (req: FastifyRequest, reply: FastifyReply) => web.context(req, reply, 'staff');
 
-  app.get<{ Querystring: { q?: string; retired?: string } }>('/staff/catalogue', { preHandler: requireStaff }, async (req, reply) => {
+  app.get<{ Querystring: { q?: string; retired?: string } }>('/staff/catalogue', { preHandler: [requireStaff, allow('catalogue.view')] }, async (req, reply) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
     const includeRetired = req.query.retired === '1';
     const rows = await credits.catalogueForStaff({ q, includeRetired });
@@ -31,9 +32,9 @@ export function catalogueStaffRoutes(app: FastifyInstance, deps: { web: Web; cre
       message={p.message} canDelete={req.staff?.role === 'admin'} />, p.status ?? 200);
   };
 
-  app.get('/staff/catalogue/new', { preHandler: requireStaff }, (req, reply) => form(req, reply, { values: { kind: 'related_meeting', detail_kind: 'none', category_code: 'I' } }));
+  app.get('/staff/catalogue/new', { preHandler: [requireStaff, allow('catalogue.edit')] }, (req, reply) => form(req, reply, { values: { kind: 'related_meeting', detail_kind: 'none', category_code: 'I' } }));
 
-  app.post('/staff/catalogue/new', { preHandler: requireStaff }, async (req, reply) => {
+  app.post('/staff/catalogue/new', { preHandler: [requireStaff, allow('catalogue.edit')] }, async (req, reply) => {
     const parsed = parseForm(catalogueSchema, req.body);
     if (!parsed.ok) return form(req, reply, { values: parsed.values, errors: parsed.errors, status: 400 });
     if (!parsed.data.code) return form(req, reply, { values: parsed.values, errors: { code: 'catalogue.codeInvalid' }, status: 400 });
@@ -46,12 +47,12 @@ export function catalogueStaffRoutes(app: FastifyInstance, deps: { web: Web; cre
     return web.redirect(reply, '/staff/catalogue', 'catalogue.saved');
   });
 
-  app.get<{ Params: { id: string } }>('/staff/catalogue/:id', { preHandler: requireStaff }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/staff/catalogue/:id', { preHandler: [requireStaff, allow('catalogue.view')] }, async (req, reply) => {
     const entry = await credits.catalogueEntry(idParam(req.params.id, 'catalogue'));
     return form(req, reply, { entry, values: valuesOf(entry) });
   });
 
-  app.post<{ Params: { id: string } }>('/staff/catalogue/:id', { preHandler: requireStaff }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/catalogue/:id', { preHandler: [requireStaff, allow('catalogue.edit')] }, async (req, reply) => {
     const entry = await credits.catalogueEntry(idParam(req.params.id, 'catalogue'));
     const parsed = parseForm(catalogueSchema, req.body);
     if (!parsed.ok) return form(req, reply, { entry, values: parsed.values, errors: parsed.errors, status: 400 });
@@ -61,7 +62,7 @@ export function catalogueStaffRoutes(app: FastifyInstance, deps: { web: Web; cre
   });
 
   const adminAction = (path: 'retire' | 'restore' | 'delete') =>
-    app.post<{ Params: { id: string } }>(`/staff/catalogue/:id/${path}`, { preHandler: requireAdmin }, async (req, reply) => {
+    app.post<{ Params: { id: string } }>(`/staff/catalogue/:id/${path}`, { preHandler: [requireStaff, allow('catalogue.retire')] }, async (req, reply) => {
       const id = idParam(req.params.id, 'catalogue');
       if (path === 'delete') {
         try {

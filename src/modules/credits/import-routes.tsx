@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import { attachmentHeader, toCsv } from '../../platform/csv';
 import { idParam, RuleViolation } from '../../platform/errors';
 import type { Web } from '../../platform/web';
+import { allow, type StaffAction } from '../../platform/policy';
 import type { CreditImportService } from './import';
 import { ImportPreviewPage, ImportUploadPage } from './import-views';
 
@@ -14,15 +15,15 @@ const isFile = (v: unknown): v is MultipartFile =>
 /** /staff/credits/import: upload a CSV → preview with a row report → commit the good rows. */
 export function creditImportRoutes(app: FastifyInstance, deps: { web: Web; imports: CreditImportService; requireStaff: preHandlerHookHandler }) {
   const { web, imports, requireStaff } = deps;
-  const guarded = { preHandler: requireStaff };
+  const guard = (action: StaffAction) => ({ preHandler: [requireStaff, allow(action)] });
   const ctxOf = (req: FastifyRequest, reply: FastifyReply) => web.context(req, reply, 'staff');
 
   const uploadPage = async (req: FastifyRequest, reply: FastifyReply, message?: string, status = 200) =>
     web.render(reply, <ImportUploadPage ctx={ctxOf(req, reply)} recent={await imports.recent(web.actor(req))} message={message} />, status);
 
-  app.get('/staff/credits/import', guarded, (req, reply) => uploadPage(req, reply));
+  app.get('/staff/credits/import', guard('credits.view'), (req, reply) => uploadPage(req, reply));
 
-  app.post('/staff/credits/import', guarded, async (req, reply) => {
+  app.post('/staff/credits/import', guard('credits.import'), async (req, reply) => {
     const file = (req.body as Record<string, unknown> | undefined)?.file;
     if (!isFile(file) || !file.filename) return uploadPage(req, reply, req.t('import.fileRequired'), 400);
     let id: number;
@@ -40,9 +41,9 @@ export function creditImportRoutes(app: FastifyInstance, deps: { web: Web; impor
     return web.render(reply, <ImportPreviewPage ctx={ctxOf(req, reply)} preview={result} message={message} />, status);
   };
 
-  app.get<{ Params: { id: string } }>('/staff/credits/import/:id', guarded, (req, reply) => preview(req, reply));
+  app.get<{ Params: { id: string } }>('/staff/credits/import/:id', guard('credits.view'), (req, reply) => preview(req, reply));
 
-  app.post<{ Params: { id: string } }>('/staff/credits/import/:id/commit', guarded, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/credits/import/:id/commit', guard('credits.import'), async (req, reply) => {
     try {
       await imports.commit(web.actor(req), idParam(req.params.id, 'credit_import'));
     } catch (err) {
@@ -53,7 +54,7 @@ export function creditImportRoutes(app: FastifyInstance, deps: { web: Web; impor
   });
 
   /** The whole row report (every row and its status), for the spreadsheet the secretariat keeps. */
-  app.get<{ Params: { id: string } }>('/staff/credits/import/:id/report.csv', guarded, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/staff/credits/import/:id/report.csv', guard('exports.download'), async (req, reply) => {
     const result = await imports.preview(web.actor(req), idParam(req.params.id, 'credit_import'));
     const t = req.t;
     const csv = toCsv(

@@ -3,6 +3,7 @@ import type { CreditKind } from '../../platform/db/schema';
 import { idParam, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { Web } from '../../platform/web';
+import { allow, type StaffAction } from '../../platform/policy';
 import type { MembersService } from '../members/service';
 import { sendCreditFile } from './routes';
 import { rejectSchema, templatesSchema } from './schemas';
@@ -15,7 +16,7 @@ const QUEUE_PAGE = 100;
 
 export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credits: CreditsService; members: MembersService; requireStaff: preHandlerHookHandler }) {
   const { web, credits, members, requireStaff } = deps;
-  const guarded = { preHandler: requireStaff };
+  const guard = (action: StaffAction) => ({ preHandler: [requireStaff, allow(action)] });
   const ctxOf = (req: FastifyRequest, reply: FastifyReply) => web.context(req, reply, 'staff');
 
   const queue = async (req: FastifyRequest<{ Querystring: { kind?: string; age?: string; page?: string } }>, reply: FastifyReply, message?: string, status = 200) => {
@@ -29,9 +30,9 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
       page={page} pageSize={QUEUE_PAGE} hasMore={rows.length > QUEUE_PAGE} />, status);
   };
 
-  app.get<{ Querystring: { kind?: string; age?: string; page?: string } }>('/staff/credits', guarded, (req, reply) => queue(req, reply));
+  app.get<{ Querystring: { kind?: string; age?: string; page?: string } }>('/staff/credits', guard('credits.view'), (req, reply) => queue(req, reply));
 
-  app.post('/staff/credits/bulk-approve', guarded, async (req, reply) => {
+  app.post('/staff/credits/bulk-approve', guard('credits.review'), async (req, reply) => {
     const raw = (req.body as { ids?: string | string[] } | undefined)?.ids;
     const ids = (Array.isArray(raw) ? raw : raw ? [raw] : []).slice(0, 500).map((v) => idParam(String(v), 'credit'));
     if (ids.length === 0) return queue(req as FastifyRequest<{ Querystring: Record<string, string> }>, reply, req.t('staff.bulkNone'), 400);
@@ -46,9 +47,9 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
       values={extra.values} message={extra.message} />, extra.status ?? 200);
   };
 
-  app.get<{ Params: { id: string } }>('/staff/credits/:id', guarded, (req, reply) => review(req, reply));
+  app.get<{ Params: { id: string } }>('/staff/credits/:id', guard('credits.view'), (req, reply) => review(req, reply));
 
-  app.post<{ Params: { id: string } }>('/staff/credits/:id/approve', guarded, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/credits/:id/approve', guard('credits.review'), async (req, reply) => {
     try {
       await credits.decide(web.actor(req), idParam(req.params.id, 'credit'), { approve: true });
     } catch (err) {
@@ -58,7 +59,7 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
     return web.redirect(reply, '/staff/credits', 'staff.approved');
   });
 
-  app.post<{ Params: { id: string } }>('/staff/credits/:id/reject', guarded, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/credits/:id/reject', guard('credits.review'), async (req, reply) => {
     const form = parseForm(rejectSchema, req.body);
     if (!form.ok) return review(req, reply, { errors: form.errors as never, values: form.values, status: 400 });
     try {
@@ -70,17 +71,17 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
     return web.redirect(reply, '/staff/credits', 'staff.rejected');
   });
 
-  app.get('/staff/credits/reasons', guarded, async (req, reply) =>
+  app.get('/staff/credits/reasons', guard('credits.view'), async (req, reply) =>
     web.render(reply, <ReasonTemplatesPage ctx={ctxOf(req, reply)} values={{ templates: (await credits.rejectTemplates()).join('\n') }} />));
 
-  app.post('/staff/credits/reasons', guarded, async (req, reply) => {
+  app.post('/staff/credits/reasons', guard('credits.editReasons'), async (req, reply) => {
     const form = parseForm(templatesSchema, req.body);
     if (!form.ok) return web.render(reply, <ReasonTemplatesPage ctx={ctxOf(req, reply)} values={form.values} errors={form.errors} />, 400);
     await credits.setRejectTemplates(web.actor(req), form.data.templates);
     return web.redirect(reply, '/staff/credits/reasons', 'staff.reasonsSaved');
   });
 
-  app.get<{ Params: { fileId: string } }>('/staff/credits/files/:fileId', guarded, async (req, reply) => {
+  app.get<{ Params: { fileId: string } }>('/staff/credits/files/:fileId', guard('credits.view'), async (req, reply) => {
     const file = await credits.fileForStaff(idParam(req.params.fileId, 'file'));
     return sendCreditFile(reply, file, credits.openFile(file));
   });

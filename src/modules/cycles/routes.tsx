@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { allow } from '../../platform/policy';
 import { z } from 'zod';
 import { idParam, RuleViolation } from '../../platform/errors';
 import { formValues, parseForm } from '../../platform/forms';
@@ -15,7 +16,7 @@ export function cycleRoutes(app: FastifyInstance, deps: {
   web: Web; admin: CycleAdminService; requireAdmin: preHandlerHookHandler; feeTypes: () => Promise<{ code: string; name_ja: string; name_en: string }[]>;
 }) {
   const { web, admin, requireAdmin } = deps;
-  const guarded = { preHandler: requireAdmin };
+  const guarded = { preHandler: [requireAdmin, allow('cycles.manage')] };
 
   const list = async (req: FastifyRequest, reply: FastifyReply, message?: string, status = 200) => {
     const { rows, current } = await admin.list();

@@ -1,4 +1,5 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import { allow } from '../../platform/policy';
 import type { AttemptStatus, OnlineMethod } from '../../platform/db/schema';
 import { formatDateTime, formatYen, normalizeDigits } from '../../platform/japanese';
 import type { PageContext } from '../../platform/views/context';
@@ -15,7 +16,7 @@ const pick = <T extends string>(raw: unknown, allowed: readonly T[]): T | undefi
 /** オンライン決済の一覧 (staff): attempts by method, status and start date, newest first — the list behind the dashboard's payment figures. */
 export function paymentListRoutes(app: FastifyInstance, deps: { web: Web; payments: PaymentsService; members: MembersService; requireStaff: preHandlerHookHandler }) {
   const { web, payments, members, requireStaff } = deps;
-  app.get<{ Querystring: Record<string, string | undefined> }>('/staff/payments', { preHandler: requireStaff }, async (req, reply) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/staff/payments', { preHandler: [requireStaff, allow('billing.view')] }, async (req, reply) => {
     const sinceText = normalizeDigits(req.query.since ?? '');
     const since = /^\d{4}-\d{2}-\d{2}$/.test(sinceText) ? sinceText : '';
     const filter: AttemptFilter = { method: pick(req.query.method, METHODS), status: pick(req.query.status, STATUSES), since: since ? new Date(`${since}T00:00:00+09:00`) : undefined };

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { allow } from '../../platform/policy';
 import type { Clock } from '../../platform/clock';
 import { attachmentHeader, csvStream } from '../../platform/csv';
 import { tokyoDate } from '../../platform/japanese';
@@ -28,16 +29,17 @@ export function reportRoutes(app: FastifyInstance, deps: {
   billing: BillingService; invoiceSearch: InvoiceSearchService; payments: PaymentsService; requireStaff: preHandlerHookHandler;
 }) {
   const { web, clock, reports, cycles, members, applicationList, credits, billing, invoiceSearch, payments, requireStaff } = deps;
-  const guarded = { preHandler: requireStaff };
+  const dashboard = { preHandler: [requireStaff, allow('dashboard.view')] };
+  const download = { preHandler: [requireStaff, allow('exports.download')] };
 
-  app.get('/staff/dashboard', guarded, async (req, reply) =>
+  app.get('/staff/dashboard', dashboard, async (req, reply) =>
     web.render(reply, <DashboardPage ctx={web.context(req, reply, 'staff')} d={await reports.dashboard()} />));
 
   const exportsPage = async (req: FastifyRequest, reply: FastifyReply, values: FormValues = {}, status = 200) => {
     const [all, current, fees] = await Promise.all([cycles.all(), cycles.current(), billing.feeTypes()]);
     return web.render(reply, <ExportsPage ctx={web.context(req, reply, 'staff')} choices={{ cycles: all, current, fees }} values={values} status={status} />, status);
   };
-  app.get('/staff/exports', guarded, (req, reply) => exportsPage(req, reply));
+  app.get('/staff/exports', download, (req, reply) => exportsPage(req, reply));
 
   /** Streams the CSV: the BOM and header first, then each batch as the database gives it (keyset batches, constant memory). */
   const send = (reply: FastifyReply, name: string, header: string[], rows: AsyncIterable<Cells>) =>
@@ -46,7 +48,7 @@ export function reportRoutes(app: FastifyInstance, deps: {
       .header('cache-control', 'no-store')
       .send(csvStream(header, rows));
 
-  app.get<Query>('/staff/exports/members.csv', guarded, async (req, reply) => {
+  app.get<Query>('/staff/exports/members.csv', download, async (req, reply) => {
     const cycle = req.query.scope === 'targets' ? await cycles.current() : undefined;
     async function* rows() {
       for await (const batch of members.batches({ periodEnd: cycle?.period_end })) yield batch.map(memberRow);
@@ -54,7 +56,7 @@ export function reportRoutes(app: FastifyInstance, deps: {
     return send(reply, cycle ? '更新対象者一覧' : '会員一覧', MEMBERS_HEADER, rows());
   });
 
-  app.get<Query>('/staff/exports/applications.csv', guarded, async (req, reply) => {
+  app.get<Query>('/staff/exports/applications.csv', download, async (req, reply) => {
     const { fiscalYear, ...filter } = parseApplicationFilter(req.query);
     const cycle = fiscalYear ? await cycles.byFiscalYear(fiscalYear) : await cycles.current();
     if (!cycle) return exportsPage(req, reply, req.query as FormValues, 400);
@@ -65,7 +67,7 @@ export function reportRoutes(app: FastifyInstance, deps: {
     return send(reply, `専門医資格申請一覧_${cycle.fiscal_year}`, APPLICATIONS_HEADER, rows());
   });
 
-  app.get<Query>('/staff/exports/credits.csv', guarded, async (req, reply) => {
+  app.get<Query>('/staff/exports/credits.csv', download, async (req, reply) => {
     const filter = parseCreditFilter(req.query);
     if (!filter) return exportsPage(req, reply, req.query as FormValues, 400);
     const ctx = web.context(req, reply, 'staff');
@@ -78,7 +80,7 @@ export function reportRoutes(app: FastifyInstance, deps: {
     return send(reply, '単位一覧', CREDITS_HEADER, rows());
   });
 
-  app.get<Query>('/staff/exports/invoices.csv', guarded, async (req, reply) => {
+  app.get<Query>('/staff/exports/invoices.csv', download, async (req, reply) => {
     const { filter, errors } = parseInvoiceFilter(req.query, await billing.feeTypes());
     if (errors) return exportsPage(req, reply, req.query as FormValues, 400);
     const ctx = web.context(req, reply, 'staff');
@@ -88,7 +90,7 @@ export function reportRoutes(app: FastifyInstance, deps: {
     return send(reply, '請求一覧', SEARCH_CSV_HEADER, rows());
   });
 
-  app.get<Query>('/staff/exports/payments.csv', guarded, async (req, reply) => {
+  app.get<Query>('/staff/exports/payments.csv', download, async (req, reply) => {
     const filter = parsePaymentFilter(req.query);
     if (!filter) return exportsPage(req, reply, req.query as FormValues, 400);
     const ctx = web.context(req, reply, 'staff');

@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/database';
 import type { StaffUser } from '../../platform/db/schema';
+import type { StaffRole } from '../../platform/policy';
 
 export class StaffRepository {
   async findById(db: Executor, id: number, forUpdate = false): Promise<StaffUser | undefined> {
@@ -16,11 +17,11 @@ export class StaffRepository {
     return db.selectFrom('staff_users').selectAll().orderBy('id').execute();
   }
 
-  async insert(db: Executor, row: { email: string; display_name: string; role: 'staff' | 'admin'; password_hash?: string | null }): Promise<StaffUser> {
+  async insert(db: Executor, row: { email: string; display_name: string; role: StaffRole; password_hash?: string | null }): Promise<StaffUser> {
     return db.insertInto('staff_users').values({ ...row, email: row.email.toLowerCase() }).returningAll().executeTakeFirstOrThrow();
   }
 
-  async update(db: Executor, id: number, changes: Partial<Pick<StaffUser, 'password_hash' | 'totp_secret_enc' | 'totp_enrolled_at' | 'disabled_at' | 'last_login_at'>> & { totp_last_step?: number | null }): Promise<void> {
+  async update(db: Executor, id: number, changes: Partial<Pick<StaffUser, 'role' | 'password_hash' | 'totp_secret_enc' | 'totp_enrolled_at' | 'disabled_at' | 'last_login_at'>> & { totp_last_step?: number | null }): Promise<void> {
     await db.updateTable('staff_users').set(changes).where('id', '=', id).execute();
   }
 

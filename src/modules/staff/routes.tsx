@@ -10,7 +10,8 @@ import { newPasswordSchema } from '../auth/schemas';
 import type { AuthService } from '../auth/service';
 import type { CheckinService } from '../checkin/service';
 import type { MembersService } from '../members/service';
-import { codeSchema, inviteSchema, qrVerifySchema, staffLoginSchema } from './schemas';
+import { allow, isStaffRole, type StaffAction } from '../../platform/policy';
+import { codeSchema, inviteSchema, qrVerifySchema, roleSchema, staffLoginSchema } from './schemas';
 import type { StaffService } from './service';
 import {
   AcceptInvitePage, AccountsPage, EnrolPage, InvitePage, MemberSearchPage, QrVerifyPage, RecoveryCodesPage, SecondFactorPage,
@@ -21,11 +22,12 @@ const SEARCH_LIMIT = 50;
 
 export function staffRoutes(app: FastifyInstance, deps: {
   web: Web; staff: StaffService; members: MembersService; auth: AuthService; checkin: CheckinService;
-  requireStaff: preHandlerHookHandler; requireAdmin: preHandlerHookHandler; secureCookies: boolean; rateLimit: number;
+  requireStaff: preHandlerHookHandler; secureCookies: boolean; rateLimit: number;
   /** Sections other modules add to the member page (the credit ledger, later applications and invoices). */
   memberSections?: (ctx: PageContext, memberId: number) => Promise<VNode>;
 }) {
-  const { web, staff, members, auth, checkin, requireStaff, requireAdmin, secureCookies } = deps;
+  const { web, staff, members, auth, checkin, requireStaff, secureCookies } = deps;
+  const guard = (action: StaffAction) => ({ preHandler: [requireStaff, allow(action)] });
   const limited = authRateLimit(deps.rateLimit);
   const ctxOf = (req: Parameters<Web['context']>[0], reply: Parameters<Web['context']>[1]) => web.context(req, reply, 'staff');
 
@@ -84,7 +86,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
       const { secret, qr } = await staff.startEnrolment(session);
       return web.render(reply, <EnrolPage ctx={ctxOf(req, reply)} secret={secret} qr={qr} errors={form.ok ? { code: 'staff.totpInvalid' } : form.errors} />, 400);
     }
-    req.staff = { id: session.subjectId, displayName: String(session.data.name ?? ''), role: session.data.role === 'admin' ? 'admin' : 'staff' };
+    req.staff = { id: session.subjectId, displayName: String(session.data.name ?? ''), role: isStaffRole(session.data.role) ? session.data.role : 'auditor' };
     return web.render(reply, <RecoveryCodesPage ctx={ctxOf(req, reply)} codes={codes} />);
   });
 
@@ -110,7 +112,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
   });
 
   // ── Member search and the read-only member page ─────────────────────────────────────────────────
-  app.get<{ Querystring: { q?: string } }>('/staff', { preHandler: requireStaff }, async (req, reply) => {
+  app.get<{ Querystring: { q?: string } }>('/staff', guard('members.view'), async (req, reply) => {
     const query = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const results = query.trim() ? await members.search(query, SEARCH_LIMIT) : undefined;
     return web.render(reply, <MemberSearchPage ctx={ctxOf(req, reply)} query={query} results={results} limit={SEARCH_LIMIT} />);
@@ -123,23 +125,23 @@ export function staffRoutes(app: FastifyInstance, deps: {
     return member;
   };
 
-  app.get<{ Params: { number: string } }>('/staff/members/:number', { preHandler: requireStaff }, async (req, reply) => {
+  app.get<{ Params: { number: string } }>('/staff/members/:number', guard('members.view'), async (req, reply) => {
     const member = await memberByNumber(req.params.number);
     const ctx = ctxOf(req, reply);
     const sections = deps.memberSections ? await deps.memberSections(ctx, member.id) : undefined;
     return web.render(reply, <StaffMemberPage ctx={ctx} member={member}>{sections}</StaffMemberPage>);
   });
 
-  app.post<{ Params: { number: string } }>('/staff/members/:number/reset-link', { preHandler: requireStaff }, async (req, reply) => {
+  app.post<{ Params: { number: string } }>('/staff/members/:number/reset-link', guard('members.sendResetLink'), async (req, reply) => {
     const member = await memberByNumber(req.params.number);
     const sent = await auth.sendResetLink(web.actor(req), member.id, 'ja');
     return web.redirect(reply, `/staff/members/${member.member_number}`, sent ? 'staff.resetSent' : 'staff.resetSuppressed');
   });
 
   // ── Check-in QR verification (reception desk) ──────────────────────────────────────────────────
-  app.get('/staff/qr', { preHandler: requireStaff }, async (req, reply) => web.render(reply, <QrVerifyPage ctx={ctxOf(req, reply)} />));
+  app.get('/staff/qr', guard('checkin.view'), async (req, reply) => web.render(reply, <QrVerifyPage ctx={ctxOf(req, reply)} />));
 
-  app.post('/staff/qr', { preHandler: requireStaff }, async (req, reply) => {
+  app.post('/staff/qr', guard('checkin.verifyQr'), async (req, reply) => {
     const form = parseForm(qrVerifySchema, req.body);
     if (!form.ok) return web.render(reply, <QrVerifyPage ctx={ctxOf(req, reply)} errors={form.errors} values={form.values} />, 400);
     const result = await checkin.verify(form.data.code);
@@ -147,12 +149,12 @@ export function staffRoutes(app: FastifyInstance, deps: {
   });
 
   // ── Staff accounts (admin only) ────────────────────────────────────────────────────────────────
-  app.get('/staff/accounts', { preHandler: requireAdmin }, async (req, reply) =>
+  app.get('/staff/accounts', guard('staff.accounts'), async (req, reply) =>
     web.render(reply, <AccountsPage ctx={ctxOf(req, reply)} users={await staff.list()} selfId={req.staff!.id} />));
 
-  app.get('/staff/accounts/new', { preHandler: requireAdmin }, async (req, reply) => web.render(reply, <InvitePage ctx={ctxOf(req, reply)} />));
+  app.get('/staff/accounts/new', guard('staff.accounts'), async (req, reply) => web.render(reply, <InvitePage ctx={ctxOf(req, reply)} />));
 
-  app.post('/staff/accounts/new', { preHandler: requireAdmin }, async (req, reply) => {
+  app.post('/staff/accounts/new', guard('staff.accounts'), async (req, reply) => {
     const form = parseForm(inviteSchema, req.body);
     if (!form.ok) return web.render(reply, <InvitePage ctx={ctxOf(req, reply)} errors={form.errors} values={form.values} />, 400);
     try {
@@ -167,7 +169,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
   });
 
   const accountAction = (path: string, run: (actorId: ReturnType<Web['actor']>, id: number) => Promise<void>, flash: 'staff.disabled' | 'staff.enabled' | 'staff.reset2faDone') =>
-    app.post<{ Params: { id: string } }>(`/staff/accounts/:id/${path}`, { preHandler: requireAdmin }, async (req, reply) => {
+    app.post<{ Params: { id: string } }>(`/staff/accounts/:id/${path}`, guard('staff.accounts'), async (req, reply) => {
       const id = idParam(req.params.id, 'staff');
       await run(web.actor(req), id);
       return web.redirect(reply, '/staff/accounts', flash);
@@ -175,4 +177,12 @@ export function staffRoutes(app: FastifyInstance, deps: {
   accountAction('disable', (actor, id) => staff.setDisabled(actor, id, true), 'staff.disabled');
   accountAction('enable', (actor, id) => staff.setDisabled(actor, id, false), 'staff.enabled');
   accountAction('reset-2fa', (actor, id) => staff.resetSecondFactor(actor, id), 'staff.reset2faDone');
+
+  app.post<{ Params: { id: string } }>('/staff/accounts/:id/role', guard('staff.accounts'), async (req, reply) => {
+    const id = idParam(req.params.id, 'staff');
+    const form = parseForm(roleSchema, req.body);
+    if (!form.ok) throw new AppError('bad_request');
+    await staff.setRole(web.actor(req), id, form.data.role);
+    return web.redirect(reply, '/staff/accounts', 'staff.roleChanged');
+  });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../platform/forms';
+import { STAFF_ROLES } from '../../platform/policy';
 
 export const staffLoginSchema = z.object({
   email: z.string({ error: 'staff.emailInvalid' }).trim().min(1, { error: 'staff.emailInvalid' }).max(254, { error: 'staff.emailInvalid' }),
@@ -13,7 +14,9 @@ export const codeSchema = z.object({
 export const inviteSchema = z.object({
   email: z.string({ error: 'profile.emailInvalid' }).trim().pipe(z.email({ error: 'profile.emailInvalid' }).max(254, { error: 'profile.emailInvalid' })),
   displayName: text({ max: 100 }),
-  role: z.enum(['staff', 'admin'], { error: 'error.required' }),
+  role: z.enum(STAFF_ROLES, { error: 'error.required' }),
 });
+
+export const roleSchema = z.object({ role: z.enum(STAFF_ROLES, { error: 'error.required' }) });
 
 export const qrVerifySchema = z.object({ code: text({ max: 2000 }) });

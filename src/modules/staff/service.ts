@@ -8,6 +8,7 @@ import type { StaffUser } from '../../platform/db/schema';
 import { conflict, forbidden, notFound } from '../../platform/errors';
 import type { Locale, MessageKey } from '../../platform/i18n';
 import type { Mailer } from '../../platform/mail/mailer';
+import type { StaffRole } from '../../platform/policy';
 import { hashPassword, isDemoPassword, passwordProblem, verifyPassword } from '../../platform/security/passwords';
 import type { Session, SessionStore } from '../../platform/security/sessions';
 import type { LoginThrottle } from '../../platform/security/throttle';
@@ -15,7 +16,7 @@ import { decryptSecret, encryptSecret, hashToken, randomToken } from '../../plat
 import { StaffRepository } from './repository';
 
 export type { StaffUser };
-export type StaffRole = 'staff' | 'admin';
+export type { StaffRole };
 export const INVITE_TTL_MS = 72 * 3_600_000;
 const RECOVERY_CODES = 10;
 
@@ -200,6 +201,20 @@ export class StaffService {
       await this.repo.update(tx, id, { disabled_at: disabled ? clock.now() : null });
       if (disabled) await sessions.destroyAllFor('staff', id, { tx });
       await audit(tx, actor, { action: disabled ? 'staff.disabled' : 'staff.enabled', subjectType: 'staff', subjectId: id, before: { disabled_at: user.disabled_at } });
+    });
+  }
+
+  /** Another role (an auditor made a clerk …): open sessions go, so the next login carries the new role. */
+  async setRole(actor: Actor, id: number, role: StaffRole): Promise<void> {
+    if (actor.id === id) throw forbidden('self');
+    const { db, sessions } = this.deps;
+    await db.transaction().execute(async (tx) => {
+      const user = await this.repo.findById(tx, id, true);
+      if (!user) throw notFound('staff');
+      if (user.role === role) return;
+      await this.repo.update(tx, id, { role });
+      await sessions.destroyAllFor('staff', id, { tx });
+      await audit(tx, actor, { action: 'staff.role_changed', subjectType: 'staff', subjectId: id, before: { role: user.role }, after: { role } });
     });
   }
 

@@ -7,6 +7,10 @@ import { formatDate } from '../members/views';
 import { fullName } from '../members/service';
 import type { Verification } from '../checkin/service';
 import { staffStatus } from './service';
+import { STAFF_ROLES, type StaffRole } from '../../platform/policy';
+
+const ROLE_LABEL = { staff: 'staff.role.staff', admin: 'staff.role.admin', auditor: 'staff.role.auditor' } as const satisfies Record<StaffRole, string>;
+const roleOptions = (ctx: PageContext) => STAFF_ROLES.map((r) => ({ value: r, label: ctx.t(ROLE_LABEL[r]) }));
 
 export function StaffLoginPage({ ctx, errors, values, message }: { ctx: PageContext; errors?: FormErrors; values?: FormValues; message?: string }) {
   const t = ctx.t;
@@ -196,7 +200,18 @@ export function AccountsPage({ ctx, users, selfId }: { ctx: PageContext; users: 
                 <tr key={u.id}>
                   <td>{u.display_name}</td>
                   <td class="break">{u.email}</td>
-                  <td>{t(u.role === 'admin' ? 'staff.role.admin' : 'staff.role.staff')}</td>
+                  <td>
+                    {u.id === selfId ? t(ROLE_LABEL[u.role]) : (
+                      <form method="post" action={`/staff/accounts/${u.id}/role`} class="inline-form">
+                        <Csrf ctx={ctx} />
+                        <label class="visually-hidden" for={`role-${u.id}`}>{`${t('staff.role')}: ${u.display_name}`}</label>
+                        <select id={`role-${u.id}`} name="role" class="input">
+                          {roleOptions(ctx).map((o) => <option key={o.value} value={o.value} selected={o.value === u.role}>{o.label}</option>)}
+                        </select>
+                        <button type="submit" class="button button--quiet" aria-label={`${t('staff.setRole')}: ${u.display_name}`}>{t('staff.setRole')}</button>
+                      </form>
+                    )}
+                  </td>
                   <td>{t(status === 'active' ? 'staff.statusActive' : status === 'disabled' ? 'staff.statusDisabled' : 'staff.statusInvited')}</td>
                   <td>{u.last_login_at ? formatDateTime(u.last_login_at, ctx.locale) : ''}</td>
                   <td>
@@ -237,7 +252,7 @@ export function InvitePage({ ctx, errors, values }: { ctx: PageContext; errors?:
         <Field ctx={ctx} name="email" label="staff.email" type="email" required errors={errors} values={values} spellcheck={false} maxLength={254} />
         <Field ctx={ctx} name="displayName" label="staff.displayName" required errors={errors} values={values} maxLength={100} />
         <Select ctx={ctx} name="role" label="staff.role" required errors={errors} values={values ?? { role: 'staff' }}
-          options={[{ value: 'staff', label: t('staff.role.staff') }, { value: 'admin', label: t('staff.role.admin') }]} />
+          options={roleOptions(ctx)} hint="staff.roleHint" />
         <div class="actions">
           <button type="submit" class="button">{t('staff.invite')}</button>
           <a class="button button--quiet" href="/staff/accounts">{t('common.cancel')}</a>

@@ -58,7 +58,7 @@ export interface StaffUsersTable {
   id: Generated<number>;
   email: string;
   display_name: string;
-  role: 'staff' | 'admin';
+  role: 'staff' | 'admin' | 'auditor';
   password_hash: string | null;
   totp_secret_enc: string | null;
   totp_enrolled_at: TimestampNullable;

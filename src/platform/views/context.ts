@@ -16,6 +16,8 @@ export interface PageContext {
   /** Tabs of the logged-in area; empty when nobody is logged in. */
   tabs: NavTab[];
   userName?: string;
+  /** A read-only staff role (auditor): the page says so; every change it tries answers 403. */
+  readOnly?: boolean;
   flash?: MessageKey;
   requestId: string;
 }

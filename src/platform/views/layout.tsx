@@ -100,6 +100,7 @@ export function Layout({ ctx, title, errors, fieldLabels, noindex, children }: L
           )}
         </header>
         <main id="main" tabIndex={-1}>
+          {ctx.readOnly && <div class="notice"><p>{ctx.t('staff.readOnlyNotice')}</p></div>}
           {ctx.flash && (
             <div class="notice notice--success" role="status">
               <p>{ctx.t(ctx.flash)}</p>
