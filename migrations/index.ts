@@ -13,6 +13,7 @@ import * as m0011 from './0011_payment_imports';
 import * as m0012 from './0012_sandbox_payments';
 import * as m0013 from './0013_renewal_applications';
 import * as m0016 from './0016_staff_billing_indexes';
+import * as m0025 from './0025_member_360';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_sandbox_payments': m0012,
   '0013_renewal_applications': m0013,
   '0016_staff_billing_indexes': m0016,
+  '0025_member_360': m0025,
 };

@@ -27,7 +27,7 @@ import { apiRoutes } from './modules/api/routes';
 import { EligibilityService } from './modules/applications/eligibility';
 import { applicationRoutes } from './modules/applications/routes';
 import { ApplicationsService } from './modules/applications/service';
-import { ApplicationsRelated, StaffApplicationsSection, TaskList } from './modules/applications/views';
+import { ApplicationsRelated, StaffApplicationsSection, StaffEligibilitySection, TaskList } from './modules/applications/views';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
@@ -69,6 +69,7 @@ import { memberProfileRoutes } from './modules/members/routes';
 import { MembersService } from './modules/members/service';
 import { noticeStaffRoutes } from './modules/notices/routes';
 import { NoticesService } from './modules/notices/service';
+import { MemberFilesSection } from './modules/staff/member-360-views';
 import { staffRoutes } from './modules/staff/routes';
 import { StaffService } from './modules/staff/service';
 
@@ -353,12 +354,18 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   attendanceRoutes(app, { web, attendance: services.attendance, requireStaff });
   catalogueStaffRoutes(app, { web, credits: services.credits, requireStaff, requireAdmin });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
-  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
+  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, mailer: services.mailer, requireStaff, requireAdmin, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => {
-      const [{ transcript }, invoices, attempts, overpaid, applications] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId),
-        services.payments.attemptsForMember(memberId), services.overpayments.forMember(memberId), services.applications.listForMember(memberId)]);
-      return <><StaffApplicationsSection ctx={ctx} views={applications} /><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff />
-        <StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /></>;
+      const [{ transcript }, invoices, attempts, overpaid, applications, status, creditFiles, applicationFiles] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId),
+        services.payments.attemptsForMember(memberId), services.overpayments.forMember(memberId), services.applications.listForMember(memberId),
+        services.applications.renewalStatus(memberId), services.credits.filesForMember(memberId), services.applications.filesForMember(memberId)]);
+      const files = [
+        ...creditFiles.map((f) => ({ key: `c${f.id}`, name: f.name, contentType: f.contentType, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt, href: `/staff/credits/files/${f.id}`, context: f.controlNo })),
+        ...applicationFiles.map((f) => ({ key: `a${f.id}`, name: f.name, contentType: f.contentType, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt, href: `/staff/applications/${f.applicationId}/files/${f.id}`,
+          context: f.applicationNo, note: ctx.t(f.kind === 'paper_form' ? 'm360.kindPaperForm' : f.rejected ? 'm360.kindReturned' : 'm360.kindCertificate') })),
+      ];
+      return <><StaffApplicationsSection ctx={ctx} views={applications} /><StaffEligibilitySection ctx={ctx} status={status} /><StaffLedger ctx={ctx} transcript={transcript} />
+        <InvoicesRelated ctx={ctx} views={invoices} staff /><StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /><MemberFilesSection ctx={ctx} rows={files} /></>;
     } });
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
