@@ -414,7 +414,7 @@ export class CreditsService {
    */
   async addStaffCredit(actor: Actor, memberId: number, input: { code: string; activityDate: string; credits: number; reason: string }): Promise<Credit> {
     const entry = await this.repo.catalogueByCode(this.deps.db, input.code);
-    if (!entry || entry.retired_at) throw new RuleViolation('m360.creditCodeUnknown', { code: input.code }, 'bad_request');
+    if (!entry || entry.retired_at) throw new RuleViolation('m360.creditCodeUnknown', {}, 'bad_request');
     await this.deps.members.getById(memberId);
     return this.deps.db.transaction().execute(async (tx) => {
       const now = this.deps.clock.now();

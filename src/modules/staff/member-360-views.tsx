@@ -131,7 +131,10 @@ function changeLines(row: AuditRow): string[] {
   } else {
     lines.push(`${show(row.before)} → ${show(row.after)}`);
   }
-  if (row.detail !== null) lines.push(show(row.detail));
+  if (row.detail !== null) {
+    const detail = row.detail as unknown;
+    lines.push(asObject(detail) ? Object.entries(detail as Record<string, unknown>).map(([k, v]) => `${k}: ${show(v)}`).join('、') : show(detail));
+  }
   return lines;
 }
 

@@ -1210,7 +1210,7 @@ export const en = {
   'm360.creditCode': 'Credit code',
   'm360.creditCodeHint': 'A code of the credit catalogue (e.g. JCS90).',
   'm360.creditCodeRequired': 'Enter the credit code.',
-  'm360.creditCodeUnknown': 'The credit code “{code}” is not in the catalogue.',
+  'm360.creditCodeUnknown': 'This credit code is not in the catalogue.',
   'm360.creditsAmount': 'Credits',
   'm360.creditsInvalid': 'Enter the credits as a number from 1 to 100.',
   'm360.creditReason': 'Reason',

@@ -1209,7 +1209,7 @@ export const ja = {
   'm360.creditCode': '単位コード',
   'm360.creditCodeHint': '単位マスターの単位コード（例: JCS90）。',
   'm360.creditCodeRequired': '単位コードを入力してください。',
-  'm360.creditCodeUnknown': '単位コード「{code}」は単位マスターにありません。',
+  'm360.creditCodeUnknown': 'この単位コードは単位マスターにありません。',
   'm360.creditsAmount': '単位数',
   'm360.creditsInvalid': '単位数を1～100の数字で入力してください。',
   'm360.creditReason': '追加の理由',
