@@ -631,7 +631,7 @@ export function StaffEligibilitySection({ ctx, status }: { ctx: PageContext; sta
       <h2 id="m360-elig-h">{t('m360.eligibility')}</h2>
       <dl class="summary">
         <Row label={t('applications.cycle')}>{ctx.locale === 'en' ? status.cycle.name_en : status.cycle.name_ja}</Row>
-        <Row label={t('m360.eligibilityResult')}><strong>{t(e.ok ? 'm360.eligible' : 'm360.notEligible')}</strong></Row>
+        <Row label={t('m360.eligibilityResult')}><strong>{t(e.ok ? 'm360.eligible' : e.fees.ok && e.credits.ok ? 'm360.eligibleOnceComplete' : 'm360.notEligible')}</strong></Row>
         <Row label={t('m360.fees')}>{mark(e.fees.ok)}{!e.fees.ok && ` ${e.fees.unpaid.map((u) => t('applications.yearAmount', { year: u.fiscalYear, amount: formatYen(u.amount) })).join('、')}`}</Row>
         <Row label={t('m360.credits')}>
           {mark(e.credits.ok)} {e.credits.waived ? t('m360.creditsWaived') : t('m360.creditsValue', { counted: e.credits.counted, required: e.credits.required })}
