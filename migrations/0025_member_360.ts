@@ -1,11 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 
+/**
+ * Member search by phone: the digits of the phone number (width-folded, hyphens gone) join the search text.
+ * Same shape as memberSearchText(): the old text without its closing '|', the digits, then '|'.
+ */
+export const phoneSearchBackfill = sql`
+  UPDATE members SET search_text = left(search_text, -1)
+    || regexp_replace(translate(phone, '０１２３４５６７８９', '0123456789'), '[^0-9]', '', 'g') || '|'`;
+
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // Member search by phone: the digits of the phone number (width-folded, hyphens gone) join the search text.
-  // Same shape as memberSearchText(): the old text without its closing '|', the digits, then '|'.
-  await sql`
-    UPDATE members SET search_text = left(search_text, -1)
-      || regexp_replace(translate(phone, '０１２３４５６７８９', '0123456789'), '[^0-9]', '', 'g') || '|'`.execute(db);
+  await phoneSearchBackfill.execute(db);
 
   // 郵送の認定更新申請書: the record says it was entered by the secretariat, when the paper form arrived, and who typed it.
   // fee_round: a renewal reverted to draft (差し戻し) and submitted again is billed under a new business key.

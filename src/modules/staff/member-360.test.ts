@@ -5,6 +5,9 @@ import { createMember } from '../../test/factories';
 import { seedCreditRules, signInMember, signInStaff } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 import type { Member } from '../../platform/db/schema';
+import { searchKey } from '../../platform/japanese';
+import { phoneSearchBackfill } from '../../../migrations/0025_member_360';
+import { memberSearchText } from '../members/repository';
 
 let t: TestApp;
 let staff: TestClient;
@@ -86,6 +89,20 @@ describe('会員検索', () => {
     expect(textOf((await staff.get(`/staff?q=${encodeURIComponent('87654321')}`)).body)).toContain(m.member_number);
     expect(textOf((await staff.get(`/staff?q=${encodeURIComponent('ﾂﾙﾐ')}`)).body)).toContain(m.member_number);
     expect(textOf((await staff.get(`/staff?q=${encodeURIComponent('09099999')}`)).body)).not.toContain(m.member_number);
+  });
+
+  it('migration 0025 gives members stored before it the same search text as a new member', async () => {
+    const m = await target({ overrides: { phone: '０４５－１２３－４５６７' } });
+    const before = searchKey([m.member_number, `${m.family_name}${m.given_name}`, `${m.family_name_kana}${m.given_name_kana}`, m.email].join(' ')).concat('|');
+    const rollback = new Error('rollback');
+    await expect(t.db.transaction().execute(async (tx) => {
+      await tx.updateTable('members').set({ search_text: before }).where('id', '=', m.id).execute();
+      await phoneSearchBackfill.execute(tx);
+      const row = await tx.selectFrom('members').select('search_text').where('id', '=', m.id).executeTakeFirstOrThrow();
+      expect(row.search_text).toBe(memberSearchText(m));
+      expect(row.search_text.endsWith('0451234567|')).toBe(true);
+      throw rollback;
+    })).rejects.toBe(rollback);
   });
 });
 
@@ -271,6 +288,28 @@ describe('差し戻し', () => {
     expect((await applicationOf(m.id)).status).not.toBe('draft');
     expect((await invoicesOf(m.id))[0]!.status).toBe('paid');
     expect(await auditOf(m.id, 'application.reverted')).toEqual([]);
+  });
+});
+
+describe('a member session on the staff actions', () => {
+  it('is sent to the staff login and nothing changes', async () => {
+    const m = await target({ ready: true });
+    const no = await webSubmit(m);
+    const app = await applicationOf(m.id);
+    const c = await signInMember(t, m.member_number);
+    await c.get(`/applications/${no}`);
+    for (const [url, fields] of [
+      [`/staff/applications/${app.id}/revert`, { reason: 'x' }],
+      [`/staff/members/${m.member_number}/contact`, { email: 'evil@example.jp', phone: '0311112222', postal_code: '1000001', prefecture: '東京都', address_line1: 'x' }],
+      [`/staff/members/${m.member_number}/credits/new`, { code: 'JCS90', activityDate: '2026-03-14', credits: '50', reason: 'x' }],
+    ] as const) {
+      const res = await c.post(url, fields);
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toMatch(/^\/staff\/login/);
+    }
+    expect((await applicationOf(m.id)).status).toBe('submitted');
+    expect((await t.services.members.getById(m.id)).email).toBe(m.email);
+    expect(await t.db.selectFrom('credits').select('id').where('member_id', '=', m.id).where('source', '=', 'staff').execute()).toEqual([]);
   });
 });
 
