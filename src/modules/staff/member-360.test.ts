@@ -298,12 +298,13 @@ describe('a member session on the staff actions', () => {
     const app = await applicationOf(m.id);
     const c = await signInMember(t, m.member_number);
     await c.get(`/applications/${no}`);
+    const csrf = c.csrfToken();
     for (const [url, fields] of [
       [`/staff/applications/${app.id}/revert`, { reason: 'x' }],
       [`/staff/members/${m.member_number}/contact`, { email: 'evil@example.jp', phone: '0311112222', postal_code: '1000001', prefecture: '東京都', address_line1: 'x' }],
       [`/staff/members/${m.member_number}/credits/new`, { code: 'JCS90', activityDate: '2026-03-14', credits: '50', reason: 'x' }],
     ] as const) {
-      const res = await c.post(url, fields);
+      const res = await c.post(url, fields, { csrf });
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toMatch(/^\/staff\/login/);
     }
