@@ -4,7 +4,6 @@ import type { Application, ApplicationFile, ApplicationType } from '../../platfo
 import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import type { FormErrors, FormValues } from '../../platform/views/context';
-import { normalizeDigits } from '../../platform/japanese';
 import type { Web } from '../../platform/web';
 import type { BillingService } from '../billing/service';
 import { fullName, type MembersService } from '../members/service';
@@ -250,15 +249,8 @@ export function applicationRoutes(app: FastifyInstance, deps: {
   });
 
   // ── 事務局入力（郵送）: the paper 認定更新申請書 typed for the member, its scan, 「専門医資格更新申請」 ─────────
-  const memberByNumber = async (raw: string) => {
-    const number = normalizeDigits(raw);
-    const member = /^1\d{5}$/.test(number) ? await members.findByNumber(number) : undefined;
-    if (!member) throw notFound('member');
-    return member;
-  };
-
   const paperForm = async (req: FastifyRequest, reply: FastifyReply, number: string, opts: { values: FormValues; errors?: FormErrors }) => {
-    const member = await memberByNumber(number);
+    const member = await members.getByNumber(number);
     const cycle = await applications.cycleFor(member.id);
     if (!cycle) throw new RuleViolation('applications.notTarget', {}, 'invalid_state');
     const ctx = web.context(req, reply, 'staff');
@@ -275,7 +267,7 @@ export function applicationRoutes(app: FastifyInstance, deps: {
     if (!form.ok || !entry.ok) {
       return paperForm(req, reply, req.params.number, { values: form.values, errors: { ...(entry.ok ? {} : entry.errors), ...(form.ok ? {} : form.errors) } });
     }
-    const member = await memberByNumber(req.params.number);
+    const member = await members.getByNumber(req.params.number);
     try {
       const created = await applications.createDraft(web.actor(req), member.id, { type: 'renewal', data: form.data }, { receivedOn: entry.data.receivedOn });
       return web.redirect(reply, `/staff/applications/${created.id}`, 'm360.paperSaved');

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { CreditKind } from '../../platform/db/schema';
-import { idParam, notFound, RuleViolation } from '../../platform/errors';
+import { idParam, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
-import { normalizeDigits } from '../../platform/japanese';
 import type { FormErrors, FormValues } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
 import type { MembersService } from '../members/service';
@@ -88,21 +87,15 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
   });
 
   // ── 事務局: a credit added by hand for a member (単位コード, 活動日, credits, reason), from the member page ───
-  const memberByNumber = async (raw: string) => {
-    const number = normalizeDigits(raw);
-    const member = /^1\d{5}$/.test(number) ? await members.findByNumber(number) : undefined;
-    if (!member) throw notFound('member');
-    return member;
-  };
   const creditForm = async (req: FastifyRequest, reply: FastifyReply, number: string, values: FormValues, errors?: FormErrors) =>
-    web.render(reply, <StaffCreditPage ctx={ctxOf(req, reply)} member={await memberByNumber(number)} values={values} errors={errors} />, errors ? 400 : 200);
+    web.render(reply, <StaffCreditPage ctx={ctxOf(req, reply)} member={await members.getByNumber(number)} values={values} errors={errors} />, errors ? 400 : 200);
 
   app.get<{ Params: { number: string } }>('/staff/members/:number/credits/new', guarded, (req, reply) => creditForm(req, reply, req.params.number, {}));
 
   app.post<{ Params: { number: string } }>('/staff/members/:number/credits/new', guarded, async (req, reply) => {
     const form = parseForm(staffCreditSchema, req.body);
     if (!form.ok) return creditForm(req, reply, req.params.number, form.values, form.errors);
-    const member = await memberByNumber(req.params.number);
+    const member = await members.getByNumber(req.params.number);
     try {
       await credits.addStaffCredit(web.actor(req), member.id, form.data);
     } catch (err) {

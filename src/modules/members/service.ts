@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/database';
 import type { Member } from '../../platform/db/schema';
 import { notFound } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
-import { fiscalYearOf, fiscalYearRange } from '../../platform/japanese';
+import { fiscalYearOf, fiscalYearRange, normalizeDigits } from '../../platform/japanese';
 import type { Mailer } from '../../platform/mail/mailer';
 import { hashToken, randomToken } from '../../platform/security/tokens';
 import { type ContactData, type MailingAddress, MembersRepository } from './repository';
@@ -48,6 +48,14 @@ export class MembersService {
   /** Many members by number in one query (imports): unknown numbers are simply absent. */
   byNumbers(numbers: string[]): Promise<Member[]> {
     return this.repo.findByNumbers(this.deps.db, [...new Set(numbers)]);
+  }
+
+  /** The member a staff URL names (会員番号, full-width digits accepted), or not found. */
+  async getByNumber(raw: string): Promise<Member> {
+    const number = normalizeDigits(raw);
+    const member = /^1\d{5}$/.test(number) ? await this.repo.findByNumber(this.deps.db, number) : undefined;
+    if (!member) throw notFound('member');
+    return member;
   }
 
   findByNumber(memberNumber: string): Promise<Member | undefined> {
