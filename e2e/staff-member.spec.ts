@@ -3,7 +3,7 @@ import { expect, loginStaff, STAFF, test } from './fixtures';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo' }).format(new Date());
 
-test('a clerk finds a member by phone and kana, approves a pending self-report, and enters a paper application that bills the renewal fee', async ({ page, a11y }) => {
+test('a clerk finds a member by phone, approves a pending self-report, and enters a paper application that bills the renewal fee', async ({ page, a11y }) => {
   await loginStaff(page, STAFF);
   await expect(page.getByRole('heading', { level: 1, name: '会員検索' })).toBeVisible();
 
