@@ -60,6 +60,9 @@ try {
     { name: `GET /credits (${memberCredits.n} credits)`, path: '/credits', cookie },
     { name: 'GET suggestions (関連)', path: `/credits/catalogue/suggest?q=${encodeURIComponent('関連')}`, cookie },
     { name: `GET /staff/credits (${pendingTotal.n} pending)`, path: '/staff/credits', cookie: staffCookie },
+    // 会員360° (target ≤ 150 ms server time) and member search by part of a phone number (≤ 100 ms).
+    { name: `GET /staff/members/${member.member_number} (360°)`, path: `/staff/members/${member.member_number}`, cookie: staffCookie },
+    { name: 'GET /staff?q=03-12 (phone search)', path: `/staff?q=${encodeURIComponent('03-12')}`, cookie: staffCookie },
   ];
   const memGb = (os.totalmem() / 1024 ** 3).toFixed(1);
   console.log(`Koushin page benchmark — ${os.availableParallelism()} CPUs, ${memGb} GB RAM, Node ${process.version}`);

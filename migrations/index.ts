@@ -17,6 +17,7 @@ import * as m0020 from './0020_roles_and_audit';
 import * as m0021 from './0021_certificates';
 import * as m0022 from './0022_report_indexes';
 import * as m0023 from './0023_reminders';
+import * as m0025 from './0025_member_360';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0021_certificates': m0021,
   '0022_report_indexes': m0022,
   '0023_reminders': m0023,
+  '0025_member_360': m0025,
 };

@@ -30,7 +30,7 @@ import { applicationRoutes } from './modules/applications/routes';
 import { ApplicationsService } from './modules/applications/service';
 import { ApplicationListService } from './modules/applications/staff-list';
 import { applicationListRoutes } from './modules/applications/staff-list-routes';
-import { ApplicationsRelated, StaffApplicationsSection, TaskList } from './modules/applications/views';
+import { ApplicationsRelated, StaffApplicationsSection, StaffEligibilitySection, TaskList } from './modules/applications/views';
 import { ApiService } from './modules/api/service';
 import { clearSessionCookie, memberAuthRoutes } from './modules/auth/routes';
 import { AuthService } from './modules/auth/service';
@@ -86,6 +86,7 @@ import { ReminderSettings } from './modules/reminders/views';
 import { NoticesService } from './modules/notices/service';
 import { auditRoutes } from './modules/audit/routes';
 import { AuditTrailService } from './modules/audit/service';
+import { MemberFilesSection } from './modules/staff/member-360-views';
 import { staffRoutes } from './modules/staff/routes';
 import { StaffService } from './modules/staff/service';
 
@@ -405,12 +406,18 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   catalogueStaffRoutes(app, { web, credits: services.credits, requireStaff });
   certificateRoutes(app, { web, certificates: services.certificates, requireMember, requireStaff });
   checkinRoutes(app, { web, checkin: services.checkin, members: services.members, requireMember });
-  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, requireStaff, secureCookies: secure, rateLimit: config.authRateLimit,
+  staffRoutes(app, { web, staff: services.staff, members: services.members, auth: services.auth, checkin: services.checkin, mailer: services.mailer, requireStaff, secureCookies: secure, rateLimit: config.authRateLimit,
     memberSections: async (ctx, memberId) => {
-      const [{ transcript }, invoices, attempts, overpaid, applications] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId),
-        services.payments.attemptsForMember(memberId), services.overpayments.forMember(memberId), services.applications.listForMember(memberId)]);
-      return <><StaffApplicationsSection ctx={ctx} views={applications} /><StaffLedger ctx={ctx} transcript={transcript} /><InvoicesRelated ctx={ctx} views={invoices} staff />
-        <StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /></>;
+      const [{ transcript }, invoices, attempts, overpaid, applications, status, creditFiles, applicationFiles] = await Promise.all([services.credits.transcript(memberId), services.billing.listForMember(memberId),
+        services.payments.attemptsForMember(memberId), services.overpayments.forMember(memberId), services.applications.listForMember(memberId),
+        services.applications.renewalStatus(memberId), services.credits.filesForMember(memberId), services.applications.filesForMember(memberId)]);
+      const files = [
+        ...creditFiles.map((f) => ({ key: `c${f.id}`, name: f.name, contentType: f.contentType, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt, href: `/staff/credits/files/${f.id}`, context: f.controlNo })),
+        ...applicationFiles.map((f) => ({ key: `a${f.id}`, name: f.name, contentType: f.contentType, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt, href: `/staff/applications/${f.applicationId}/files/${f.id}`,
+          context: f.applicationNo, note: ctx.t(f.kind === 'paper_form' ? 'm360.kindPaperForm' : f.rejected ? 'm360.kindReturned' : 'm360.kindCertificate') })),
+      ];
+      return <><StaffApplicationsSection ctx={ctx} views={applications} /><StaffEligibilitySection ctx={ctx} status={status} /><StaffLedger ctx={ctx} transcript={transcript} />
+        <InvoicesRelated ctx={ctx} views={invoices} staff /><StaffMemberAttempts ctx={ctx} rows={attempts} /><OverpaymentsRelated ctx={ctx} rows={overpaid} /><MemberFilesSection ctx={ctx} rows={files} /></>;
     } });
   cycleRoutes(app, { web, admin: services.cycleAdmin, requireAdmin, feeTypes: () => services.billing.feeTypes() });
   feeRoutes(app, { web, billing: services.billing, requireAdmin });

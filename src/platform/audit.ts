@@ -1,4 +1,5 @@
 import type { Executor } from './db/database';
+import type { AuditRow } from './db/schema';
 
 /** Who did something: the member, a staff user, the system (jobs), or nobody logged in. */
 export interface Actor {
@@ -50,4 +51,14 @@ export async function auditMany(db: Executor, actor: Actor, entries: AuditEntry[
       })))
       .execute();
   }
+}
+
+/**
+ * The trail of one member (everything that changed on them or their records), newest first, one page:
+ * `more` says whether an older page exists. Reads the (member_id, occurred_at) index.
+ */
+export async function auditTrailOfMember(db: Executor, memberId: number, page: { limit: number; offset: number }): Promise<{ rows: AuditRow[]; more: boolean }> {
+  const rows = await db.selectFrom('audit_log').selectAll().where('member_id', '=', memberId)
+    .orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+  return { rows: rows.slice(0, page.limit), more: rows.length > page.limit };
 }

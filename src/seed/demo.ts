@@ -22,7 +22,7 @@ export const DEMO_STAFF = [
  * of `today`; member 100001 and every fifth member end their period this fiscal year (renewal targets).
  */
 /** Members due this year besides every fifth: the renewal demo roles (src/seed/renewal.ts, README). */
-const RENEWAL_DEMO = new Set([1, 4, 6, 7, 8, 29]);
+const RENEWAL_DEMO = new Set([1, 4, 6, 7, 8, 28, 29]);
 
 function periodFor(index: number, fiscalYear: number): { start: string; end: string } | null {
   if (RENEWAL_DEMO.has(index)) return { start: `${fiscalYear - 4}-04-01`, end: `${fiscalYear + 1}-03-31` };

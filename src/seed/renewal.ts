@@ -6,7 +6,7 @@ import type { RenewalInput } from '../modules/applications/schemas';
  * The renewal demo (README lists who is who), this fiscal year's cycle, among 100001–100010 and 100030:
  * 100001 pending self-report · 100002 unpaid annual fees and no credits · 100005 short of credits ·
  * 100006 ready to submit · 100007 abroad (credits waived) · 100008 submitted, renewal fee unpaid ·
- * 100009 renewed (fee paid) · 100030 ready to withdraw. Billing of 100002–100004 is left as seedBilling made it.
+ * 100009 renewed (fee paid) · 100029 ready, no application (the secretariat enters its paper form) · 100030 ready to withdraw. Billing of 100002–100004 is left as seedBilling made it.
  * Idempotent: does nothing once 100006 has an application.
  */
 export async function seedRenewals(services: Services, now = new Date()): Promise<void> {
@@ -41,6 +41,8 @@ export async function seedRenewals(services: Services, now = new Date()): Promis
   await draft('100005');
   await earn(ready.id, 4);
   await draft('100006');
+  const paper = await byNumber('100029');
+  if (paper) await earn(paper.id, 4);
   await draft('100007', { abroad: 'yes', abroadDepartedOn: `${fy - 1}-09-01`, abroadStatus: 'ongoing' });
 
   for (const number of ['100008', '100009']) {

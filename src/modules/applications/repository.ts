@@ -70,7 +70,7 @@ export class ApplicationsRepository {
     return db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
   }
 
-  async insertFile(db: Executor, row: Omit<ApplicationFile, 'id' | 'uploaded_at'>): Promise<ApplicationFile> {
+  async insertFile(db: Executor, row: Omit<ApplicationFile, 'id' | 'uploaded_at' | 'rejected_at' | 'rejected_reason'>): Promise<ApplicationFile> {
     return db.insertInto('application_files').values(row).returningAll().executeTakeFirstOrThrow();
   }
 
@@ -88,10 +88,11 @@ export class ApplicationsRepository {
       .orderBy('completed_at').orderBy('id').execute();
   }
 
-  /** 留学 certificates uploaded and not yet verified, oldest first (the secretariat's queue). */
+  /** 留学 certificates uploaded (and not sent back) but not yet verified, oldest first (the secretariat's queue). */
   async certificatesToVerify(db: Executor): Promise<Application[]> {
     return db.selectFrom('applications').selectAll().where('abroad', '=', true).where('abroad_verified_at', 'is', null)
-      .where((eb) => eb.exists(eb.selectFrom('application_files').select('id').whereRef('application_files.application_id', '=', 'applications.id')))
+      .where((eb) => eb.exists(eb.selectFrom('application_files').select('id').whereRef('application_files.application_id', '=', 'applications.id')
+        .where('application_files.kind', '=', 'enrollment_certificate').where('application_files.rejected_at', 'is', null)))
       .orderBy('updated_at').orderBy('id').execute();
   }
 
@@ -151,5 +152,19 @@ export class ApplicationsRepository {
   async ofMembers(db: Executor, cycleId: number, memberIds: number[]): Promise<Application[]> {
     if (memberIds.length === 0) return [];
     return db.selectFrom('applications').selectAll().where('cycle_id', '=', cycleId).where(sql<boolean>`member_id = ANY(${memberIds}::int[])`).orderBy('id').execute();
+  }
+
+  /** 再提出を依頼: the current certificates stop counting (kept, marked, for the record). */
+  async rejectCertificates(db: Executor, applicationId: number, reason: string, now: Date): Promise<number> {
+    const res = await db.updateTable('application_files').set({ rejected_at: now, rejected_reason: reason })
+      .where('application_id', '=', applicationId).where('kind', '=', 'enrollment_certificate').where('rejected_at', 'is', null).executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
+  /** Every file of every application of one member, newest first (the staff member page), one query. */
+  async filesOfMember(db: Executor, memberId: number) {
+    return db.selectFrom('application_files as f').innerJoin('applications as a', 'a.id', 'f.application_id')
+      .select(['f.id', 'f.application_id', 'f.kind', 'f.original_name', 'f.content_type', 'f.size_bytes', 'f.uploaded_at', 'f.rejected_at', 'a.application_no'])
+      .where('a.member_id', '=', memberId).orderBy('f.uploaded_at', 'desc').orderBy('f.id', 'desc').execute();
   }
 }

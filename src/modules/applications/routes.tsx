@@ -8,7 +8,7 @@ import type { Web } from '../../platform/web';
 import { allow, type StaffAction } from '../../platform/policy';
 import type { BillingService } from '../billing/service';
 import { fullName, type MembersService } from '../members/service';
-import { initialSchema, renewalSchema, typeSchema, withdrawalSchema } from './schemas';
+import { initialSchema, paperEntrySchema, reasonSchema, renewalSchema, typeSchema, withdrawalSchema } from './schemas';
 import type { ApplicationsService, DraftInput } from './service';
 import {
   ApplicationPage, CertificateQueuePage, InitialFormPage, RefusedPage, RenewalFormPage, StaffApplicationPage, SubmittedPage, TypePage, WithdrawalFormPage,
@@ -212,17 +212,23 @@ export function applicationRoutes(app: FastifyInstance, deps: {
     return web.render(reply, <WithdrawnPage ctx={web.context(req, reply)} view={view} />);
   });
 
-  // ── 事務局: the certificates to verify, one application, 「確認済みにする」 ───────────────────────────────
+  // ── 事務局: the certificates to verify, one application, 「確認済みにする」 / 「再提出を依頼」 ───────────────
   const staffGuard = (action: StaffAction) => ({ preHandler: [requireStaff, allow(action)] });
-  app.get('/staff/applications', staffGuard('applications.view'), async (req, reply) =>
-    web.render(reply, <CertificateQueuePage ctx={web.context(req, reply, 'staff')} views={await applications.certificatesToVerify()} />));
-
-  app.get<{ Params: { id: string } }>('/staff/applications/:id', staffGuard('applications.view'), async (req, reply) => {
-    const view = await applications.getForStaff(idParam(req.params.id, 'application'));
-    const member = await members.getById(view.application.member_id);
-    return web.render(reply, <StaffApplicationPage ctx={web.context(req, reply, 'staff')} view={view}
-      memberLink={{ href: `/staff/members/${member.member_number}`, label: `${member.member_number} ${fullName(member)}` }} />);
+  app.get('/staff/applications', staffGuard('applications.view'), async (req, reply) => {
+    const views = await applications.certificatesToVerify();
+    const found = await members.byIds(views.map((v) => v.application.member_id));
+    const names = new Map([...found].map(([id, m]) => [id, { member_number: m.member_number, name: fullName(m) }]));
+    return web.render(reply, <CertificateQueuePage ctx={web.context(req, reply, 'staff')} views={views} members={names} />);
   });
+
+  const staffPage = async (req: FastifyRequest, reply: FastifyReply, id: number, opts: { errors?: FormErrors; values?: FormValues; message?: string; status?: number } = {}) => {
+    const view = await applications.getForStaff(id);
+    const member = await members.getById(view.application.member_id);
+    return web.render(reply, <StaffApplicationPage ctx={web.context(req, reply, 'staff')} view={view} {...opts}
+      memberLink={{ href: `/staff/members/${member.member_number}`, label: `${member.member_number} ${fullName(member)}` }} />, opts.status ?? 200);
+  };
+
+  app.get<{ Params: { id: string } }>('/staff/applications/:id', staffGuard('applications.view'), async (req, reply) => staffPage(req, reply, idParam(req.params.id, 'application')));
 
   app.post<{ Params: { id: string } }>('/staff/applications/:id/verify', staffGuard('applications.verify'), async (req, reply) => {
     const id = idParam(req.params.id, 'application');
@@ -230,8 +236,88 @@ export function applicationRoutes(app: FastifyInstance, deps: {
     return web.redirect(reply, `/staff/applications/${id}`, 'applications.certificateVerified');
   });
 
+  app.post<{ Params: { id: string } }>('/staff/applications/:id/request-certificate', staffGuard('applications.verify'), async (req, reply) => {
+    const id = idParam(req.params.id, 'application');
+    const form = parseForm(reasonSchema, req.body);
+    if (!form.ok) return staffPage(req, reply, id, { errors: { requestReason: form.errors.reason! }, values: { requestReason: form.values.reason ?? '' }, status: 400 });
+    await applications.requestNewCertificate(web.actor(req), id, form.data.reason);
+    return web.redirect(reply, `/staff/applications/${id}`, 'm360.requested');
+  });
+
   app.get<{ Params: { id: string; fileId: string } }>('/staff/applications/:id/files/:fileId', staffGuard('applications.view'), async (req, reply) => {
     const file = await applications.fileForStaff(idParam(req.params.id, 'application'), idParam(req.params.fileId, 'file'));
     return sendFile(reply, file, applications.openFile(file));
+  });
+
+  // ── 事務局入力（郵送）: the paper 認定更新申請書 typed for the member, its scan, 「専門医資格更新申請」 ─────────
+  const paperForm = async (req: FastifyRequest, reply: FastifyReply, number: string, opts: { values: FormValues; errors?: FormErrors }) => {
+    const member = await members.getByNumber(number);
+    const cycle = await applications.cycleFor(member.id);
+    if (!cycle) throw new RuleViolation('applications.notTarget', {}, 'invalid_state');
+    const ctx = web.context(req, reply, 'staff');
+    const href = `/staff/members/${member.member_number}`;
+    return web.render(reply, <RenewalFormPage ctx={ctx} action={`${href}/applications/new`} title={ctx.t('m360.paperTitle')} cycle={cycle} cancel={href}
+      values={opts.values} errors={opts.errors} paper={{ memberLink: { href, label: `${member.member_number} ${fullName(member)}` } }} />, opts.errors ? 400 : 200);
+  };
+
+  app.get<{ Params: { number: string } }>('/staff/members/:number/applications/new', staffGuard('applications.enterPaper'), async (req, reply) => paperForm(req, reply, req.params.number, { values: {} }));
+
+  app.post<{ Params: { number: string } }>('/staff/members/:number/applications/new', staffGuard('applications.enterPaper'), async (req, reply) => {
+    const form = parseForm(renewalSchema, req.body);
+    const entry = parseForm(paperEntrySchema, req.body);
+    if (!form.ok || !entry.ok) {
+      return paperForm(req, reply, req.params.number, { values: form.values, errors: { ...(entry.ok ? {} : entry.errors), ...(form.ok ? {} : form.errors) } });
+    }
+    const member = await members.getByNumber(req.params.number);
+    try {
+      const created = await applications.createDraft(web.actor(req), member.id, { type: 'renewal', data: form.data }, { receivedOn: entry.data.receivedOn });
+      return web.redirect(reply, `/staff/applications/${created.id}`, 'm360.paperSaved');
+    } catch (err) {
+      if (err instanceof RuleViolation && err.key === 'm360.receivedInFuture') return paperForm(req, reply, req.params.number, { values: form.values, errors: { receivedOn: err.key } });
+      throw err;
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/applications/:id/files', staffGuard('applications.enterPaper'), async (req, reply) => {
+    const id = idParam(req.params.id, 'application');
+    const raw = ((req.body ?? {}) as Record<string, unknown>).file;
+    const file = (Array.isArray(raw) ? raw : [raw]).find((f): f is MultipartFile => (f as MultipartFile)?.type === 'file');
+    try {
+      const data = file ? await file.toBuffer() : Buffer.alloc(0);
+      await applications.attachPaperScan(web.actor(req), id, { data, name: file?.filename ?? '' });
+    } catch (err) {
+      if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      return staffPage(req, reply, id, { message: req.t(err.key, err.params), status: err.status });
+    }
+    return web.redirect(reply, `/staff/applications/${id}`, 'm360.scanUploaded');
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/applications/:id/submit', staffGuard('applications.enterPaper'), async (req, reply) => {
+    const id = idParam(req.params.id, 'application');
+    let result;
+    try {
+      result = await applications.submitForStaff(web.actor(req), id);
+    } catch (err) {
+      if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      return staffPage(req, reply, id, { message: req.t(err.key, err.params), status: err.status });
+    }
+    if (result.outcome === 'refused') {
+      return web.render(reply, <RefusedPage ctx={web.context(req, reply, 'staff')} application={result.application} eligibility={result.eligibility} staff />, 409);
+    }
+    return web.redirect(reply, `/staff/applications/${id}`, 'm360.staffSubmitted');
+  });
+
+  // ── 差し戻し: a submitted renewal back to draft, with a reason the member is mailed ──────────────────
+  app.post<{ Params: { id: string } }>('/staff/applications/:id/revert', staffGuard('applications.revert'), async (req, reply) => {
+    const id = idParam(req.params.id, 'application');
+    const form = parseForm(reasonSchema, req.body);
+    if (!form.ok) return staffPage(req, reply, id, { errors: { revertReason: form.errors.reason! }, values: { revertReason: form.values.reason ?? '' }, status: 400 });
+    try {
+      await applications.revert(web.actor(req), id, form.data.reason);
+    } catch (err) {
+      if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      return staffPage(req, reply, id, { message: req.t(err.key, err.params), values: { revertReason: form.data.reason }, status: err.status });
+    }
+    return web.redirect(reply, `/staff/applications/${id}`, 'm360.reverted');
   });
 }

@@ -76,6 +76,16 @@ export const renewalSchema = z
   });
 export type RenewalInput = z.output<typeof renewalSchema>;
 
+/** 事務局入力（郵送）: the 受付日 of the paper form, beside the renewal's own fields. */
+export const paperEntrySchema = z.object({
+  receivedOn: z.preprocess(blankToUndefined, date('m360.receivedOnInvalid')),
+});
+
+/** 差し戻し and 再提出を依頼: the reason the member is mailed. */
+export const reasonSchema = z.object({
+  reason: text({ max: 1000, required: 'm360.reasonRequired' }),
+});
+
 /** 新規申請: its own short form, with the medical licence date and ACLS that a renewal never asks for. */
 export const initialSchema = z.object({
   ...baseFields,

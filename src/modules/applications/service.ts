@@ -36,9 +36,20 @@ export type SubmitResult =
   | { outcome: 'submitted' | 'already'; application: Application; invoiceNo?: string }
   | { outcome: 'refused'; application: Application; eligibility: Eligibility };
 
-/** The business key of a renewal's 専門医更新料: billing creates it once, the settlement listener reads it back. */
-export const renewalFeeKey = (applicationId: number) => `renewal_fee:application:${applicationId}`;
-const RENEWAL_FEE_KEY = /^renewal_fee:application:(\d{1,10})$/;
+/**
+ * The business key of a renewal's 専門医更新料: billing creates it once, the settlement listener reads it back.
+ * A renewal reverted to draft (差し戻し) and submitted again is billed under the next round's key.
+ */
+export const renewalFeeKey = (applicationId: number, round = 0) => `renewal_fee:application:${applicationId}${round > 0 ? `:${round}` : ''}`;
+const RENEWAL_FEE_KEY = /^renewal_fee:application:(\d{1,10})(?::\d{1,6})?$/;
+
+/** 事務局入力（郵送）: the day the paper form arrived. */
+export interface PaperEntry { receivedOn: string }
+
+/** A file of one of the member's applications, for the staff member page. */
+export interface MemberApplicationFile {
+  id: number; applicationId: number; applicationNo: string; kind: ApplicationFile['kind']; name: string; contentType: string; sizeBytes: number; uploadedAt: Date; rejected: boolean;
+}
 
 const changesOf = (input: DraftInput): ApplicationChanges => {
   if (input.type === 'withdrawal') {
@@ -95,38 +106,73 @@ export class ApplicationsService {
     return this.record(application);
   }
 
+  /** `files`: the 在籍証明書 that count; `scans`: the paper form; `returned`: certificates sent back (再提出を依頼). */
   private async record(application: Application) {
-    const [view, events, files] = await Promise.all([this.view(application), this.repo.events(this.deps.db, application.id), this.repo.files(this.deps.db, application.id)]);
-    return { ...view, events, files };
+    const [view, events, all] = await Promise.all([this.view(application), this.repo.events(this.deps.db, application.id), this.repo.files(this.deps.db, application.id)]);
+    const files = all.filter((f) => f.kind === 'enrollment_certificate' && !f.rejected_at);
+    const scans = all.filter((f) => f.kind === 'paper_form');
+    const returned = all.filter((f) => f.kind === 'enrollment_certificate' && f.rejected_at);
+    return { ...view, events, files, scans, returned };
+  }
+
+  /** Every uploaded file of the member's applications (在籍証明書, scans of paper forms), newest first. */
+  async filesForMember(memberId: number): Promise<MemberApplicationFile[]> {
+    return (await this.repo.filesOfMember(this.deps.db, memberId)).map((f) => ({
+      id: f.id, applicationId: f.application_id, applicationNo: f.application_no, kind: f.kind, name: f.original_name, contentType: f.content_type,
+      sizeBytes: f.size_bytes, uploadedAt: f.uploaded_at, rejected: !!f.rejected_at,
+    }));
   }
 
   // ── 留学: the 在籍証明書 (copy), uploaded with the credit proofs' rules, verified by the secretariat ─────
 
   /** Upload the enrollment certificate, possibly after return (even once the cycle has closed), until it is verified. */
   async attachCertificate(actor: Actor, memberId: number, applicationNo: string, file: { data: Buffer; name: string }): Promise<ApplicationFile> {
-    if (file.data.length === 0) throw new RuleViolation('credits.fileEmpty', {}, 'bad_request');
-    if (file.data.length > MAX_UPLOAD_BYTES) throw new RuleViolation('credits.fileTooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }, 'bad_request');
-    const type = sniffType(file.data);
-    if (!type) throw new RuleViolation('credits.fileType', {}, 'bad_request');
     const check = (a: Application | undefined): Application => {
       if (!a || a.type !== 'renewal') throw notFound('application');
       if (!a.abroad || a.abroad_verified_at || a.status === 'cancelled') throw new RuleViolation('applications.certificateNotExpected', {}, 'conflict');
       return a;
     };
-    check(await this.repo.findForMember(this.deps.db, memberId, applicationNo));
-    // The file goes to disk first; if the record cannot be written it is removed again: never a row without its file.
+    return this.storeFile(actor, file, 'enrollment_certificate', 'application.certificate_attached', memberId,
+      async (db, lock) => check(await this.repo.findForMember(db, memberId, applicationNo, lock)));
+  }
+
+  /** 事務局入力（郵送）: the scan of the paper form, with the credit proofs' upload rules, until the renewal is completed. */
+  async attachPaperScan(actor: Actor, applicationId: number, file: { data: Buffer; name: string }): Promise<ApplicationFile> {
+    let memberId = 0;
+    const check = (a: Application | undefined): Application => {
+      if (!a || a.channel !== 'paper') throw notFound('application');
+      if (a.status !== 'draft' && a.status !== 'submitted') throw new RuleViolation('applications.wrongState', {}, 'conflict');
+      memberId = a.member_id;
+      return a;
+    };
+    check(await this.repo.findById(this.deps.db, applicationId));
+    return this.storeFile(actor, file, 'paper_form', 'application.paper_scan_attached', memberId,
+      async (db, lock) => check(await this.repo.findById(db, applicationId, lock)));
+  }
+
+  /**
+   * The upload rules of the credit proofs (size, PDF/JPEG/PNG by content). The file goes to disk first; if the
+   * record cannot be written it is removed again: never a row without its file.
+   */
+  private async storeFile(actor: Actor, file: { data: Buffer; name: string }, kind: ApplicationFile['kind'], action: string, memberId: number,
+    load: (db: Executor, lock: boolean) => Promise<Application>): Promise<ApplicationFile> {
+    if (file.data.length === 0) throw new RuleViolation('credits.fileEmpty', {}, 'bad_request');
+    if (file.data.length > MAX_UPLOAD_BYTES) throw new RuleViolation('credits.fileTooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }, 'bad_request');
+    const type = sniffType(file.data);
+    if (!type) throw new RuleViolation('credits.fileType', {}, 'bad_request');
+    await load(this.deps.db, false);
     const stored = await this.deps.files.save(file.data, type).catch(() => {
       throw new RuleViolation('credits.fileStoreFailed', {}, 'unavailable');
     });
     try {
       return await this.deps.db.transaction().execute(async (tx) => {
-        const application = check(await this.repo.findForMember(tx, memberId, applicationNo, true));
+        const application = await load(tx, true);
         const row = await this.repo.insertFile(tx, {
-          application_id: application.id, kind: 'enrollment_certificate', stored_name: stored.storedName, original_name: safeOriginalName(file.name),
+          application_id: application.id, kind, stored_name: stored.storedName, original_name: safeOriginalName(file.name),
           content_type: type, size_bytes: file.data.length, sha256: stored.sha256,
         });
         await this.repo.update(tx, application.id, { updated_at: this.deps.clock.now() });
-        await audit(tx, actor, { action: 'application.certificate_attached', subjectType: 'application', subjectId: application.application_no, memberId, detail: { file: row.original_name, bytes: row.size_bytes, type } });
+        await audit(tx, actor, { action, subjectType: 'application', subjectId: application.application_no, memberId: memberId || application.member_id, detail: { file: row.original_name, bytes: row.size_bytes, type } });
         return row;
       });
     } catch (err) {
@@ -187,7 +233,7 @@ export class ApplicationsService {
     await this.deps.db.transaction().execute(async (tx) => {
       const application = await this.repo.findById(tx, id, true);
       if (!application) throw notFound('application');
-      const files = await this.repo.files(tx, id);
+      const files = (await this.repo.files(tx, id)).filter((f) => f.kind === 'enrollment_certificate' && !f.rejected_at);
       if (!application.abroad || application.abroad_verified_at || files.length === 0) throw new RuleViolation('applications.certificateNotVerifiable', {}, 'conflict');
       const now = this.deps.clock.now();
       await this.repo.update(tx, id, { abroad_verified_at: now, abroad_verified_by: actor.id, updated_at: now });
@@ -202,6 +248,30 @@ export class ApplicationsService {
    */
   submittedInCycle(cycleId: number, tx: Executor = this.deps.db): Promise<number> {
     return this.repo.countInCycle(tx, cycleId, ['submitted', 'completed']);
+  }
+
+  /**
+   * 事務局: 「再提出を依頼」. The uploaded 在籍証明書 stops counting (kept, marked with the reason), the record shows
+   * 証明書類未提出 again, and the member is mailed the reason with a link to upload a new one. Audited.
+   */
+  async requestNewCertificate(actor: Actor, id: number, reason: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (tx) => {
+      const application = await this.repo.findById(tx, id, true);
+      if (!application) throw notFound('application');
+      if (!application.abroad || application.abroad_verified_at) throw new RuleViolation('applications.certificateNotVerifiable', {}, 'conflict');
+      const returned = await this.repo.rejectCertificates(tx, id, reason, this.deps.clock.now());
+      if (returned === 0) throw new RuleViolation('applications.certificateNotVerifiable', {}, 'conflict');
+      await this.repo.update(tx, id, { updated_at: this.deps.clock.now() });
+      await this.event(tx, actor, application, 'request_certificate', application.status, application.status, reason);
+      await audit(tx, actor, { action: 'application.certificate_requested', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id,
+        before: { certificate: 'uploaded' }, after: { certificate: 'missing' }, detail: { reason, files: returned } });
+      const member = await this.deps.members.getById(application.member_id);
+      await this.deps.mailer.queue(tx, {
+        to: member.email, locale: 'ja', memberId: member.id,
+        template: { subject: 'm360.mailCertificateSubject', body: 'm360.mailCertificateBody' },
+        params: { name: fullName(member), no: application.application_no, reason, link: `${this.deps.baseUrl}/applications/${application.application_no}` },
+      });
+    });
   }
 
   /** The renewal cycle a member is due for (and may apply in), or undefined. */
@@ -236,9 +306,13 @@ export class ApplicationsService {
     return this.repo.memberIdsInCycle(this.deps.db, cycleId);
   }
 
-  /** 「保存」 of a new record: a draft (下書き). Saving is not applying. */
-  async createDraft(actor: Actor, memberId: number, input: DraftInput): Promise<Application> {
+  /**
+   * 「保存」 of a new record: a draft (下書き). Saving is not applying. `paper`: the secretariat enters a 郵送の
+   * 認定更新申請書 for the member (事務局入力（郵送）): the same form, rules and window, plus its 受付日.
+   */
+  async createDraft(actor: Actor, memberId: number, input: DraftInput, paper?: PaperEntry): Promise<Application> {
     const cycle = input.type === 'initial' ? undefined : await this.cycleFor(memberId);
+    if (paper && paper.receivedOn > this.today()) throw new RuleViolation('m360.receivedInFuture', {}, 'bad_request');
     if (input.type !== 'initial') {
       if (!cycle) throw new RuleViolation('applications.notTarget', {}, 'invalid_state');
       if (!this.windowOpen(cycle)) throw new RuleViolation('applications.windowClosed', { from: cycle.window_opens_on, to: cycle.window_closes_on }, 'invalid_state');
@@ -246,9 +320,11 @@ export class ApplicationsService {
     return this.deps.db.transaction().execute(async (tx) => {
       await this.repo.lockMember(tx, memberId);
       if (cycle) await this.refuseIfDecided(tx, memberId, cycle, input.type);
-      const application = await this.repo.insert(tx, { member_id: memberId, cycle_id: cycle?.id ?? null, type: input.type, ...changesOf(input) } as Parameters<ApplicationsRepository['insert']>[1]);
-      await this.event(tx, actor, application, 'create', null, 'draft');
-      await audit(tx, actor, { action: 'application.created', subjectType: 'application', subjectId: application.application_no, memberId, after: { type: input.type, cycle: cycle?.fiscal_year ?? null } });
+      const entry = paper ? { channel: 'paper' as const, received_on: paper.receivedOn, entered_by: actor.id } : {};
+      const application = await this.repo.insert(tx, { member_id: memberId, cycle_id: cycle?.id ?? null, type: input.type, ...changesOf(input), ...entry } as Parameters<ApplicationsRepository['insert']>[1]);
+      await this.event(tx, actor, application, 'create', null, 'draft', paper ? `事務局入力（郵送） 受付日 ${paper.receivedOn}` : '');
+      await audit(tx, actor, { action: 'application.created', subjectType: 'application', subjectId: application.application_no, memberId,
+        after: { type: input.type, cycle: cycle?.fiscal_year ?? null, ...(paper ? { channel: 'paper', receivedOn: paper.receivedOn } : {}) } });
       return application;
     });
   }
@@ -309,6 +385,9 @@ export class ApplicationsService {
         return { outcome: 'already', application };
       }
       this.assertChangeable(cycle, to);
+      if (application.channel === 'paper' && (await this.repo.files(tx, application.id)).every((f) => f.kind !== 'paper_form')) {
+        throw new RuleViolation('m360.scanRequired', {}, 'conflict');
+      }
       const now = this.deps.clock.now();
       if (application.type === 'initial') {
         await this.repo.update(tx, application.id, { status: to!, submitted_at: now, updated_at: now });
@@ -321,7 +400,7 @@ export class ApplicationsService {
       if (!eligibility.ok) return { outcome: 'refused', application, eligibility };
 
       const invoice = await this.deps.billing.createInvoice(actor, {
-        memberId, feeType: cycle!.renewal_fee_code, businessKey: renewalFeeKey(application.id), dueOn: cycle!.payment_due_on, fiscalYear: cycle!.fiscal_year,
+        memberId, feeType: cycle!.renewal_fee_code, businessKey: renewalFeeKey(application.id, application.fee_round), dueOn: cycle!.payment_due_on, fiscalYear: cycle!.fiscal_year,
       }, tx);
       await this.repo.update(tx, application.id, { status: 'submitted', submitted_at: now, invoice_id: invoice.id, updated_at: now });
       await this.event(tx, actor, application, 'submit', application.status, 'submitted', invoice.control_no);
@@ -341,6 +420,47 @@ export class ApplicationsService {
   }
 
   /**
+   * 事務局入力（郵送）: 「専門医資格更新申請」 by the secretariat for a paper record. The very same submission as the
+   * member's (eligibility, refusals, the 専門医更新料 invoice, the mail), with the staff user as the actor.
+   */
+  async submitForStaff(actor: Actor, id: number): Promise<SubmitResult> {
+    const application = await this.repo.findById(this.deps.db, id);
+    if (!application || application.channel !== 'paper') throw notFound('application');
+    return this.submit(actor, application.member_id, application.application_no, 'ja');
+  }
+
+  /**
+   * 差し戻し: the secretariat sends a submitted renewal back to draft with a reason. Its unpaid 専門医更新料 is
+   * cancelled through billing (a fee being paid or paid refuses); the next submission bills anew. The member
+   * is mailed the reason. One transaction, audited with before/after.
+   */
+  async revert(actor: Actor, id: number, reason: string): Promise<Application> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const found = await this.repo.findById(tx, id);
+      if (!found) throw notFound('application');
+      await this.repo.lockMember(tx, found.member_id);
+      const application = (await this.repo.findById(tx, id, true))!;
+      const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id) : undefined;
+      const to = nextApplicationStatus(application.type, application.status, 'revert');
+      this.assertChangeable(cycle, to);
+      const fee = await this.deps.billing.cancelUnpaidByBusinessKey(actor, renewalFeeKey(application.id, application.fee_round), `差し戻し ${application.application_no}: ${reason}`, tx);
+      if (fee !== 'cancelled' && fee !== 'none') throw new RuleViolation('m360.revertFeePaid', {}, 'conflict');
+      const now = this.deps.clock.now();
+      await this.repo.update(tx, id, { status: 'draft', submitted_at: null, invoice_id: null, fee_round: application.fee_round + 1, updated_at: now });
+      await this.event(tx, actor, application, 'revert', application.status, 'draft', reason);
+      await audit(tx, actor, { action: 'application.reverted', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id,
+        before: { status: application.status, invoiceId: application.invoice_id }, after: { status: 'draft', invoiceCancelled: fee === 'cancelled' }, detail: { reason } });
+      const member = await this.deps.members.getById(application.member_id);
+      await this.deps.mailer.queue(tx, {
+        to: member.email, locale: 'ja', memberId: member.id,
+        template: { subject: 'm360.mailRevertedSubject', body: 'm360.mailRevertedBody' },
+        params: { name: fullName(member), no: application.application_no, reason, link: `${this.deps.baseUrl}/applications/${application.application_no}` },
+      });
+      return { ...application, status: 'draft' as const, submitted_at: null, invoice_id: null, fee_round: application.fee_round + 1 };
+    });
+  }
+
+  /**
    * 「専門医認定辞退申請」 → OK: the withdrawal is accepted; a renewal already submitted for the cycle is
    * cancelled with its unpaid 専門医更新料 (a fee being paid or paid refuses: the secretariat settles that).
    */
@@ -353,7 +473,7 @@ export class ApplicationsService {
       await this.refuseIfDecided(tx, memberId, cycle!, 'withdrawal');
       const now = this.deps.clock.now();
       for (const renewal of await this.repo.forCycle(tx, memberId, cycle!.id, ['submitted'], true)) {
-        const fee = await this.deps.billing.cancelUnpaidByBusinessKey(actor, renewalFeeKey(renewal.id), `辞退申請 ${application.application_no}`, tx);
+        const fee = await this.deps.billing.cancelUnpaidByBusinessKey(actor, renewalFeeKey(renewal.id, renewal.fee_round), `辞退申請 ${application.application_no}`, tx);
         if (fee !== 'cancelled' && fee !== 'none') throw new RuleViolation('applications.withdrawFeeInProgress', {}, 'conflict');
         await this.repo.update(tx, renewal.id, { status: 'cancelled', updated_at: now });
         await this.event(tx, actor, renewal, 'cancel', 'submitted', 'cancelled', application.application_no);

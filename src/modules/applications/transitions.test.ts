@@ -4,7 +4,7 @@ import { type ApplicationAction, nextApplicationStatus } from './transitions';
 
 const TYPES: ApplicationType[] = ['initial', 'renewal', 'withdrawal'];
 const STATUSES: ApplicationStatus[] = ['draft', 'submitted', 'completed', 'withdrawn', 'submitted_for_review', 'cancelled'];
-const ACTIONS: ApplicationAction[] = ['edit', 'delete', 'submit', 'complete', 'withdraw', 'cancel'];
+const ACTIONS: ApplicationAction[] = ['edit', 'delete', 'submit', 'complete', 'withdraw', 'cancel', 'revert'];
 
 describe('the application workflow', () => {
   it('allows exactly these transitions, every other combination is refused', () => {
@@ -22,6 +22,7 @@ describe('the application workflow', () => {
       'renewal: draft -submit-> submitted',
       'renewal: submitted -complete-> completed',
       'renewal: submitted -cancel-> cancelled',
+      'renewal: submitted -revert-> draft',
       'withdrawal: draft -edit-> draft',
       'withdrawal: draft -delete-> (deleted)',
       'withdrawal: draft -withdraw-> withdrawn',

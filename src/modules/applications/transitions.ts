@@ -6,8 +6,9 @@ import type { ApplicationStatus, ApplicationType } from '../../platform/db/schem
  * (completed, when that fee is paid). 辞退申請: draft → 辞退申請完了. 新規申請: draft → 審査中 (the secretariat
  * reviews it). A submitted renewal the member then withdraws from is cancelled (its unpaid fee with it).
  * Records of past cycles accept no action at all (the service checks the cycle before this table).
+ * 差し戻し (revert): the secretariat sends a submitted renewal back to draft, its unpaid fee cancelled.
  */
-export type ApplicationAction = 'edit' | 'delete' | 'submit' | 'complete' | 'withdraw' | 'cancel';
+export type ApplicationAction = 'edit' | 'delete' | 'submit' | 'complete' | 'withdraw' | 'cancel' | 'revert';
 
 /** `null`: the record is gone (a deleted draft). */
 export type ApplicationTarget = ApplicationStatus | null;
@@ -18,6 +19,7 @@ export const APPLICATION_TRANSITIONS: readonly { type: ApplicationType; action: 
   { type: 'renewal', action: 'submit', from: 'draft', to: 'submitted' },
   { type: 'renewal', action: 'complete', from: 'submitted', to: 'completed' },
   { type: 'renewal', action: 'cancel', from: 'submitted', to: 'cancelled' },
+  { type: 'renewal', action: 'revert', from: 'submitted', to: 'draft' },
   { type: 'withdrawal', action: 'edit', from: 'draft', to: 'draft' },
   { type: 'withdrawal', action: 'delete', from: 'draft', to: null },
   { type: 'withdrawal', action: 'withdraw', from: 'draft', to: 'withdrawn' },

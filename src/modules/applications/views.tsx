@@ -97,7 +97,7 @@ const renewalLabels = {
   baseQualificationYear: 'applications.baseQualificationYear', basePeriodStart: 'applications.basePeriodStart', basePeriodEnd: 'applications.basePeriodEnd',
   abroad: 'applications.abroadLegend', abroadDepartedOn: 'applications.abroadDepartedOn', abroadStatus: 'applications.abroadStatusLegend',
   abroadReturnedOn: 'applications.abroadReturnedOn', licenceDate: 'applications.licenceDate', aclsValidUntil: 'applications.aclsValidUntil',
-  withdrawalReason: 'applications.reasonLegend', withdrawalReasonOther: 'applications.reasonOther',
+  withdrawalReason: 'applications.reasonLegend', withdrawalReasonOther: 'applications.reasonOther', receivedOn: 'm360.receivedOn',
 } as const;
 
 function FormActions({ ctx, cancel }: { ctx: PageContext; cancel: string }) {
@@ -121,20 +121,23 @@ function BaseQualificationFields({ ctx, errors, values }: { ctx: PageContext; er
 }
 
 /** 更新申請 (STEP①): base qualification, number, year, current period, and 留学. Never ACLS or the licence date. */
-export function RenewalFormPage({ ctx, action, title, cycle, errors, values, cancel }: {
+export function RenewalFormPage({ ctx, action, title, cycle, errors, values, cancel, paper }: {
   ctx: PageContext; action: string; title: string; cycle: RenewalCycle; errors?: FormErrors; values: FormValues; cancel: string;
+  /** 事務局入力（郵送）: the member the secretariat types the paper form for; adds 受付日. */
+  paper?: { memberLink: { href: string; label: string } };
 }) {
   const t = ctx.t;
   const abroad = values.abroad ?? 'no';
   const v = { ...values, abroad };
   return (
     <Layout ctx={ctx} title={title} errors={errors} fieldLabels={labelsFor(ctx, renewalLabels)}>
-      <p><a href="/profile/detail">{t('profile.title')}</a></p>
+      <p>{paper ? <a href={paper.memberLink.href}>{paper.memberLink.label}</a> : <a href="/profile/detail">{t('profile.title')}</a>}</p>
       <h1>{title}</h1>
       <p>{t('applications.renewalLead', { cycle: ctx.locale === 'en' ? cycle.name_en : cycle.name_ja })}</p>
-      <p>{t('applications.formLead')}</p>
+      <p>{t(paper ? 'm360.paperLead' : 'applications.formLead')}</p>
       <form method="post" action={action} novalidate>
         <Csrf ctx={ctx} />
+        {paper && <Field ctx={ctx} name="receivedOn" label="m360.receivedOn" hint="m360.receivedOnHint" type="date" required errors={errors} values={v} />}
         <BaseQualificationFields ctx={ctx} errors={errors} values={v} />
         <Field ctx={ctx} name="baseQualificationYear" label="applications.baseQualificationYear" hint="applications.yearHint" required errors={errors} values={v}
           inputMode="numeric" width="s" maxLength={10} autocomplete="off" />
@@ -214,6 +217,7 @@ function Details({ ctx, view }: { ctx: PageContext; view: ApplicationView & { fi
       <Row label={t('applications.col.no')}>{a.application_no}</Row>
       <Row label={t('applications.col.type')}>{t(`applications.type.${a.type}`)}</Row>
       <Row label={t('applications.col.status')}><StatusBadge ctx={ctx} status={a.status} /></Row>
+      {a.channel === 'paper' && <Row label={t('m360.channel')}>{t('m360.channelPaper')}{a.received_on && ` ${t('m360.receivedOnValue', { date: formatDate(ctx, a.received_on) })}`}</Row>}
       {cycle && <Row label={t('applications.cycle')}>{ctx.locale === 'en' ? cycle.name_en : cycle.name_ja}</Row>}
       {a.base_qualification && <Row label={t('applications.baseQualification')}>{t(`applications.qual.${a.base_qualification as 'geka'}`)}</Row>}
       {a.base_qualification_number && <Row label={t('applications.baseQualificationNumber')}>{a.base_qualification_number}</Row>}
@@ -410,12 +414,13 @@ export function ApplicationPage({ ctx, view, events, status, message, uploadErro
 }
 
 /** The submission refused: every unmet condition, what is short, and where to fix it (STEP④ 申請できない場合). */
-export function RefusedPage({ ctx, application, eligibility }: { ctx: PageContext; application: Application; eligibility: Eligibility }) {
+export function RefusedPage({ ctx, application, eligibility, staff }: { ctx: PageContext; application: Application; eligibility: Eligibility; staff?: boolean }) {
   const t = ctx.t;
   const e = eligibility;
+  const back = staff ? `/staff/applications/${application.id}` : `/applications/${application.application_no}`;
   return (
     <Layout ctx={ctx} title={t('applications.refusedTitle')}>
-      <p><a href={`/applications/${application.application_no}`}>{`${t('applications.detailTitle')} ${application.application_no}`}</a></p>
+      <p><a href={back}>{`${t('applications.detailTitle')} ${application.application_no}`}</a></p>
       <h1>{t('applications.refusedTitle')}</h1>
       <div class="notice notice--error" role="alert"><p>{t('applications.refusedLead')}</p></div>
       {!e.fees.ok && (
@@ -424,7 +429,7 @@ export function RefusedPage({ ctx, application, eligibility }: { ctx: PageContex
           <p>{t('applications.feesUnpaidLead')}</p>
           <ul>{e.fees.unpaid.map((u) => <li key={u.fiscalYear}>{t('applications.yearAmount', { year: u.fiscalYear, amount: formatYen(u.amount) })}</li>)}</ul>
           <p>{t('applications.feesTotal', { total: formatYen(e.fees.total), upTo: e.fees.upTo })}</p>
-          <p><a href="/billing">{t('applications.feesLink')}</a></p>
+          {!staff && <p><a href="/billing">{t('applications.feesLink')}</a></p>}
         </section>
       )}
       {!e.credits.ok && (
@@ -437,13 +442,13 @@ export function RefusedPage({ ctx, application, eligibility }: { ctx: PageContex
             {e.credits.pendingCount > 0 && <li>{t('applications.task3.pending', { count: e.credits.pendingCount, credits: e.credits.pendingCredits })}</li>}
           </ul>
           <p>{t('applications.selfReportCapNote', { cap: e.credits.selfReportCap })}</p>
-          <p><a href="/credits">{t('applications.creditsLink')}</a></p>
+          {!staff && <p><a href="/credits">{t('applications.creditsLink')}</a></p>}
         </section>
       )}
       {!e.completeness.ok && (
         <section class="card" aria-labelledby="incomplete-h">
           <h2 id="incomplete-h">{t('applications.incompleteTitle')}</h2>
-          <p><a href={`/applications/${application.application_no}/edit`}>{t('applications.incompleteLink')}</a></p>
+          {!staff && <p><a href={`/applications/${application.application_no}/edit`}>{t('applications.incompleteLink')}</a></p>}
         </section>
       )}
     </Layout>
@@ -504,21 +509,79 @@ export function WithdrawnPage({ ctx, view }: { ctx: PageContext; view: Applicati
   );
 }
 
-/** 事務局: one application (from the member page or the certificate queue), its 在籍証明書 and 「確認済みにする」. */
-export function StaffApplicationPage({ ctx, view, memberLink }: {
-  ctx: PageContext; view: ApplicationView & { files: ApplicationFile[]; events: ApplicationEvent[] }; memberLink: { href: string; label: string };
+/** A reason field (差し戻し, 再提出を依頼) with its inline error, kept on a 400. */
+function ReasonField({ ctx, id, label, errors, values }: { ctx: PageContext; id: string; label: 'm360.revertReason' | 'm360.requestReason'; errors?: FormErrors; values?: FormValues }) {
+  const error = errors?.[id];
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={id} class="field__label">{ctx.t(label)}<span class="field__required">{ctx.t('common.required')}</span></label>
+      {error && <p id={`${id}-error`} class="field__error"><span class="visually-hidden">{ctx.t('common.errorPrefix')}: </span>{ctx.t(error)}</p>}
+      <textarea id={id} name="reason" class="input" rows={3} maxLength={1000} required aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}>{values?.[id] ?? ''}</textarea>
+    </div>
+  );
+}
+
+/**
+ * 事務局: one application (from the member page or the certificate queue): its 在籍証明書 with 「確認済みにする」 /
+ * 「再提出を依頼」, a paper record's scan and 「専門医資格更新申請」, and 差し戻し of a submitted renewal.
+ */
+export function StaffApplicationPage({ ctx, view, memberLink, errors, values, message }: {
+  ctx: PageContext; view: ApplicationView & { files: ApplicationFile[]; scans: ApplicationFile[]; returned: ApplicationFile[]; events: ApplicationEvent[] };
+  memberLink: { href: string; label: string }; errors?: FormErrors; values?: FormValues; message?: string;
 }) {
   const t = ctx.t;
   const a = view.application;
   const base = `/staff/applications/${a.id}`;
+  const paperOpen = a.channel === 'paper' && (a.status === 'draft' || a.status === 'submitted');
   return (
-    <Layout ctx={ctx} title={`${t('applications.detailTitle')} ${a.application_no}`}>
+    <Layout ctx={ctx} title={`${t('applications.detailTitle')} ${a.application_no}`} errors={errors}
+      fieldLabels={{ revertReason: t('m360.revertReason'), requestReason: t('m360.requestReason'), file: t('m360.scanFile') }}>
       <p><a href={memberLink.href}>{memberLink.label}</a></p>
       <h1>{`${t('applications.detailTitle')} ${a.application_no}`}</h1>
+      {message && <div class="notice notice--error" role="alert"><p>{message}</p></div>}
       <section class="card" aria-labelledby="app-h">
         <h2 id="app-h">{t('applications.detailsHeading')}</h2>
         <Details ctx={ctx} view={view} />
       </section>
+      {a.channel === 'paper' && (
+        <section class="card" aria-labelledby="scan-h">
+          <h2 id="scan-h">{t('m360.scanTitle')}</h2>
+          {view.scans.length === 0 ? <p>{t('m360.scanNone')}</p> : (
+            <ul class="related-list">{view.scans.map((f) => <li key={f.id}><a href={`${base}/files/${f.id}`}>{f.original_name}</a> ({Math.ceil(f.size_bytes / 1024)} KB)</li>)}</ul>
+          )}
+          {paperOpen && (
+            <form method="post" action={`${base}/files`} enctype="multipart/form-data" novalidate>
+              <Csrf ctx={ctx} />
+              <div class={`field${errors?.file ? ' field--error' : ''}`}>
+                <label for="file" class="field__label">{t('m360.scanFile')}</label>
+                <p id="file-hint" class="field__hint">{t('m360.scanHint')}</p>
+                {errors?.file && <p id="file-error" class="field__error"><span class="visually-hidden">{t('common.errorPrefix')}: </span>{t(errors.file)}</p>}
+                <input id="file" name="file" type="file" accept="application/pdf,image/jpeg,image/png" class="input"
+                  aria-describedby={errors?.file ? 'file-hint file-error' : 'file-hint'} aria-invalid={errors?.file ? 'true' : undefined} />
+              </div>
+              <button type="submit" class="button button--secondary">{t('credits.upload')}</button>
+            </form>
+          )}
+        </section>
+      )}
+      {a.channel === 'paper' && a.type === 'renewal' && a.status === 'draft' && !view.readOnly && (
+        <form method="post" action={`${base}/submit`} class="card">
+          <h2>{t('applications.submitHeading')}</h2>
+          <p>{t('m360.staffSubmitLead')}</p>
+          <Csrf ctx={ctx} />
+          <button type="submit" class="button">{t('applications.submitRenewal')}</button>
+        </form>
+      )}
+      {a.type === 'renewal' && a.status === 'submitted' && !view.readOnly && (
+        <form method="post" action={`${base}/revert`} class="card" novalidate>
+          <h2>{t('m360.revertTitle')}</h2>
+          <p>{t('m360.revertLead')}</p>
+          <Csrf ctx={ctx} />
+          <ReasonField ctx={ctx} id="revertReason" label="m360.revertReason" errors={errors} values={values} />
+          <button type="submit" class="button button--secondary">{t('m360.revert')}</button>
+        </form>
+      )}
       {a.abroad && (
         <section class="card" aria-labelledby="certificate-h">
           <h2 id="certificate-h">{t('applications.certificateTitle')}</h2>
@@ -526,17 +589,58 @@ export function StaffApplicationPage({ ctx, view, memberLink }: {
           {view.files.length === 0 ? <p>{t('applications.certificate.missing')}</p> : (
             <ul class="related-list">{view.files.map((f) => <li key={f.id}><a href={`${base}/files/${f.id}`}>{f.original_name}</a></li>)}</ul>
           )}
+          {view.returned.length > 0 && (
+            <>
+              <h3>{t('m360.returnedTitle')}</h3>
+              <ul class="related-list">{view.returned.map((f) => <li key={f.id}><a href={`${base}/files/${f.id}`}>{f.original_name}</a>{` — ${f.rejected_reason ?? ''}`}</li>)}</ul>
+            </>
+          )}
           {view.files.length > 0 && !a.abroad_verified_at && (
-            <form method="post" action={`${base}/verify`}>
-              <Csrf ctx={ctx} />
-              <p>{t('applications.verifyLead')}</p>
-              <button type="submit" class="button">{t('applications.verify')}</button>
-            </form>
+            <>
+              <form method="post" action={`${base}/verify`}>
+                <Csrf ctx={ctx} />
+                <p>{t('applications.verifyLead')}</p>
+                <button type="submit" class="button">{t('applications.verify')}</button>
+              </form>
+              <form method="post" action={`${base}/request-certificate`} novalidate>
+                <h3>{t('m360.requestTitle')}</h3>
+                <p>{t('m360.requestLead')}</p>
+                <Csrf ctx={ctx} />
+                <ReasonField ctx={ctx} id="requestReason" label="m360.requestReason" errors={errors} values={values} />
+                <button type="submit" class="button button--secondary">{t('m360.request')}</button>
+              </form>
+            </>
           )}
         </section>
       )}
       <section class="card" aria-labelledby="hist-h"><h2 id="hist-h">{t('applications.history')}</h2><History ctx={ctx} events={view.events} /></section>
     </Layout>
+  );
+}
+
+/** The member page (staff): where the member stands in the cycle they are due for, as the submission would judge it. */
+export function StaffEligibilitySection({ ctx, status }: { ctx: PageContext; status?: RenewalStatus }) {
+  const t = ctx.t;
+  if (!status) {
+    return <section class="card" aria-labelledby="m360-elig-h"><h2 id="m360-elig-h">{t('m360.eligibility')}</h2><p>{t('m360.notTarget')}</p></section>;
+  }
+  const e = status.eligibility;
+  const mark = (ok: boolean) => t(ok ? 'm360.ok' : 'm360.notOk');
+  return (
+    <section class="card" aria-labelledby="m360-elig-h">
+      <h2 id="m360-elig-h">{t('m360.eligibility')}</h2>
+      <dl class="summary">
+        <Row label={t('applications.cycle')}>{ctx.locale === 'en' ? status.cycle.name_en : status.cycle.name_ja}</Row>
+        <Row label={t('m360.eligibilityResult')}><strong>{t(e.ok ? 'm360.eligible' : e.fees.ok && e.credits.ok ? 'm360.eligibleOnceComplete' : 'm360.notEligible')}</strong></Row>
+        <Row label={t('m360.fees')}>{mark(e.fees.ok)}{!e.fees.ok && ` ${e.fees.unpaid.map((u) => t('applications.yearAmount', { year: u.fiscalYear, amount: formatYen(u.amount) })).join('、')}`}</Row>
+        <Row label={t('m360.credits')}>
+          {mark(e.credits.ok)} {e.credits.waived ? t('m360.creditsWaived') : t('m360.creditsValue', { counted: e.credits.counted, required: e.credits.required })}
+          {e.credits.pendingCount > 0 && ` ${t('applications.task3.pending', { count: e.credits.pendingCount, credits: e.credits.pendingCredits })}`}
+        </Row>
+        <Row label={t('m360.renewal')}>{status.renewal ? <><a href={`/staff/applications/${status.renewal.id}`}>{status.renewal.application_no}</a> <StatusBadge ctx={ctx} status={status.renewal.status} /></> : t('m360.noRenewal')}</Row>
+        {status.invoice && <Row label={t('m360.renewalFee')}>{`${status.invoice.controlNo} ${formatYen(status.invoice.amount)}`} <span class="badge">{t(`billing.status.${status.invoice.status}`)}</span></Row>}
+      </dl>
+    </section>
   );
 }
 
@@ -558,15 +662,34 @@ export function StaffApplicationsSection({ ctx, views }: { ctx: PageContext; vie
 }
 
 /** 事務局: uploaded 在籍証明書 waiting to be checked. */
-export function CertificateQueuePage({ ctx, views }: { ctx: PageContext; views: ApplicationView[] }) {
+export function CertificateQueuePage({ ctx, views, members }: { ctx: PageContext; views: ApplicationView[]; members?: Map<number, { member_number: string; name: string }> }) {
   const t = ctx.t;
   return (
     <Layout ctx={ctx} title={t('applications.queueTitle')}>
       <h1>{t('applications.queueTitle')}</h1>
       {views.length === 0 ? <p>{t('applications.queueNone')}</p> : (
-        <ul class="related-list">
-          {views.map(({ application: a }) => <li key={a.id}><a href={`/staff/applications/${a.id}`}>{a.application_no}</a> <StatusBadge ctx={ctx} status={a.status} /></li>)}
-        </ul>
+        <div class="table-wrap">
+          <table class="table">
+            <thead><tr>
+              <th scope="col">{t('applications.col.no')}</th><th scope="col">{t('profile.memberNumber')}</th><th scope="col">{t('profile.name')}</th>
+              <th scope="col">{t('applications.abroadLegend')}</th><th scope="col">{t('applications.col.status')}</th>
+            </tr></thead>
+            <tbody>
+              {views.map(({ application: a }) => {
+                const m = members?.get(a.member_id);
+                return (
+                  <tr key={a.id}>
+                    <td><a href={`/staff/applications/${a.id}`}>{a.application_no}</a></td>
+                    <td>{m && <a href={`/staff/members/${m.member_number}`}>{m.member_number}</a>}</td>
+                    <td>{m?.name}</td>
+                    <td>{t('applications.abroadSummary', { from: formatDate(ctx, a.abroad_departed_on), to: a.abroad_ongoing ? t('applications.abroadStatus.ongoing') : formatDate(ctx, a.abroad_returned_on) })}</td>
+                    <td><StatusBadge ctx={ctx} status={a.status} /></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </Layout>
   );

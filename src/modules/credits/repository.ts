@@ -174,6 +174,13 @@ export class CreditsRepository {
     return db.insertInto('credit_files').values(row).returningAll().executeTakeFirstOrThrow();
   }
 
+  /** Every proof document of one member, newest first (the staff member page), one query. */
+  async filesOfMember(db: Executor, memberId: number) {
+    return db.selectFrom('credit_files as f').innerJoin('credits as c', 'c.id', 'f.credit_id')
+      .select(['f.id', 'f.original_name', 'f.content_type', 'f.size_bytes', 'f.uploaded_at', 'c.control_no'])
+      .where('c.member_id', '=', memberId).orderBy('f.uploaded_at', 'desc').orderBy('f.id', 'desc').execute();
+  }
+
   async fileById(db: Executor, fileId: number): Promise<CreditFile | undefined> {
     return db.selectFrom('credit_files').selectAll().where('id', '=', fileId).executeTakeFirst();
   }

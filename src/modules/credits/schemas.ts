@@ -34,3 +34,16 @@ export const rejectSchema = z.object({
 export const templatesSchema = z.object({
   templates: text({ max: 5000, optional: true }).transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 30)),
 });
+
+/** 事務局: a credit added by hand for a member (単位コード, 活動日, credits, and why). */
+export const staffCreditSchema = z.object({
+  code: text({ max: 40, required: 'm360.creditCodeRequired' }).transform((s) => normalizeDigits(s.normalize('NFKC')).toUpperCase()),
+  activityDate: calendarDate('credits.dateInvalid'),
+  credits: z
+    .string({ error: 'm360.creditsInvalid' })
+    .transform((s) => normalizeDigits(s))
+    .refine((s) => /^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= 100, { message: 'm360.creditsInvalid' })
+    .transform(Number),
+  reason: text({ max: 1000, required: 'm360.reasonRequired' }),
+});
+export type StaffCreditInput = z.output<typeof staffCreditSchema>;

@@ -357,6 +357,13 @@ export class CreditsService {
     return file;
   }
 
+  /** The member's proof documents (staff member page): name, type, size, date, the self-report they prove. */
+  async filesForMember(memberId: number) {
+    return (await this.repo.filesOfMember(this.deps.db, memberId)).map((f) => ({
+      id: f.id, controlNo: f.control_no, name: f.original_name, contentType: f.content_type, sizeBytes: f.size_bytes, uploadedAt: f.uploaded_at,
+    }));
+  }
+
   openFile(file: CreditFile) {
     return this.deps.files.open(file.stored_name);
   }
@@ -424,6 +431,31 @@ export class CreditsService {
   async seedCatalogue(categories: { code: string; name_ja: string; name_en: string; sort_order: number }[], entries: NewCatalogueEntry[]): Promise<void> {
     for (const c of categories) await this.repo.insertCategory(this.deps.db, c);
     for (const e of entries) if (!(await this.repo.catalogueByCode(this.deps.db, e.code))) await this.repo.insertCatalogue(this.deps.db, e);
+  }
+
+  /**
+   * 事務局: a credit added by hand (a paper certificate, a correction), approved at once, with the reason on its
+   * history and in the audit trail. Any active catalogue entry; the credits may differ from the entry's.
+   */
+  async addStaffCredit(actor: Actor, memberId: number, input: { code: string; activityDate: string; credits: number; reason: string }): Promise<Credit> {
+    const entry = await this.repo.catalogueByCode(this.deps.db, input.code);
+    if (!entry || entry.retired_at) throw new RuleViolation('m360.creditCodeUnknown', {}, 'bad_request');
+    await this.deps.members.getById(memberId);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const now = this.deps.clock.now();
+      const credit = await this.repo.insertCredit(tx, {
+        member_id: memberId, catalogue_id: entry.id, source: 'staff', status: 'approved', credits: input.credits,
+        activity_date: input.activityDate, detail_title: input.reason.slice(0, 300), decided_at: now, decided_by: actor.id,
+      });
+      await this.repo.insertEvent(tx, {
+        credit_id: credit.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action: 'create', from_status: null, to_status: 'approved', comment: input.reason,
+      });
+      await audit(tx, actor, {
+        action: 'credit.staff_added', subjectType: 'credit', subjectId: credit.control_no, memberId,
+        after: { code: entry.code, credits: input.credits, activityDate: input.activityDate, status: 'approved' }, detail: { reason: input.reason },
+      });
+      return credit;
+    });
   }
 
   /** Credits earned without self-reporting (attendance, e-learning, import, staff): approved at once. */

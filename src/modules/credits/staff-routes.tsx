@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { CreditKind } from '../../platform/db/schema';
 import { idParam, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
+import type { FormErrors, FormValues } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
 import { allow, type StaffAction } from '../../platform/policy';
 import type { MembersService } from '../members/service';
 import { sendCreditFile } from './routes';
-import { rejectSchema, templatesSchema } from './schemas';
+import { rejectSchema, staffCreditSchema, templatesSchema } from './schemas';
 import type { CreditsService } from './service';
-import { ReasonTemplatesPage, ReviewPage, ReviewQueuePage } from './staff-views';
+import { ReasonTemplatesPage, ReviewPage, ReviewQueuePage, StaffCreditPage } from './staff-views';
 import { KINDS } from './views';
 
 /** Rows per page of the review queue: a screenful a clerk works through, not all 5,000. */
@@ -84,5 +85,24 @@ export function creditStaffRoutes(app: FastifyInstance, deps: { web: Web; credit
   app.get<{ Params: { fileId: string } }>('/staff/credits/files/:fileId', guard('credits.view'), async (req, reply) => {
     const file = await credits.fileForStaff(idParam(req.params.fileId, 'file'));
     return sendCreditFile(reply, file, credits.openFile(file));
+  });
+
+  // ── 事務局: a credit added by hand for a member (単位コード, 活動日, credits, reason), from the member page ───
+  const creditForm = async (req: FastifyRequest, reply: FastifyReply, number: string, values: FormValues, errors?: FormErrors) =>
+    web.render(reply, <StaffCreditPage ctx={ctxOf(req, reply)} member={await members.getByNumber(number)} values={values} errors={errors} />, errors ? 400 : 200);
+
+  app.get<{ Params: { number: string } }>('/staff/members/:number/credits/new', guard('credits.addStaffCredit'), (req, reply) => creditForm(req, reply, req.params.number, {}));
+
+  app.post<{ Params: { number: string } }>('/staff/members/:number/credits/new', guard('credits.addStaffCredit'), async (req, reply) => {
+    const form = parseForm(staffCreditSchema, req.body);
+    if (!form.ok) return creditForm(req, reply, req.params.number, form.values, form.errors);
+    const member = await members.getByNumber(req.params.number);
+    try {
+      await credits.addStaffCredit(web.actor(req), member.id, form.data);
+    } catch (err) {
+      if (err instanceof RuleViolation && err.key === 'm360.creditCodeUnknown') return creditForm(req, reply, req.params.number, form.values, { code: err.key });
+      throw err;
+    }
+    return web.redirect(reply, `/staff/members/${member.member_number}`, 'm360.creditAdded');
   });
 }

@@ -190,3 +190,27 @@ export function ReasonTemplatesPage({ ctx, values, errors }: { ctx: PageContext;
     </Layout>
   );
 }
+
+/** 事務局: add a credit for a member by hand; the reason goes on the record's history and the audit trail. */
+export function StaffCreditPage({ ctx, member, values, errors }: { ctx: PageContext; member: Member; values: FormValues; errors?: FormErrors }) {
+  const t = ctx.t;
+  const back = `/staff/members/${member.member_number}`;
+  return (
+    <Layout ctx={ctx} title={t('m360.addCredit')} errors={errors}
+      fieldLabels={labelsFor(ctx, { code: 'm360.creditCode', activityDate: 'credits.activityDate', credits: 'm360.creditsAmount', reason: 'm360.creditReason' })}>
+      <p><a href={back}>{`${member.member_number} ${fullName(member)}`}</a></p>
+      <h1>{t('m360.addCredit')}</h1>
+      <form method="post" action={`${back}/credits/new`} novalidate class="narrow">
+        <Csrf ctx={ctx} />
+        <Field ctx={ctx} name="code" label="m360.creditCode" hint="m360.creditCodeHint" required errors={errors} values={values} width="m" maxLength={40} spellcheck={false} autocomplete="off" />
+        <Field ctx={ctx} name="activityDate" label="credits.activityDate" type="date" required errors={errors} values={values} />
+        <Field ctx={ctx} name="credits" label="m360.creditsAmount" inputMode="numeric" required errors={errors} values={values} width="s" maxLength={5} autocomplete="off" />
+        <Field ctx={ctx} name="reason" label="m360.creditReason" multiline required errors={errors} values={values} maxLength={1000} />
+        <div class="actions">
+          <button type="submit" class="button">{t('m360.addCredit')}</button>
+          <a href={back} class="button button--quiet">{t('common.cancel')}</a>
+        </div>
+      </form>
+    </Layout>
+  );
+}

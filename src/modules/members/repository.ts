@@ -5,12 +5,18 @@ import { searchKey } from '../../platform/japanese';
 
 export type MailingAddress = Pick<Member, 'postal_code' | 'prefecture' | 'address_line1' | 'address_line2' | 'organisation'>;
 
-/** The text staff search runs on: number, names, kana (both orders) and email, width- and kana-folded. */
-export function memberSearchText(m: Pick<NewMember, 'member_number' | 'family_name' | 'given_name' | 'family_name_kana' | 'given_name_kana' | 'email'>): string {
+/** A phone number as search matches it: half-width digits only (０３-１２３４ → 031234). */
+export const phoneDigits = (s: string) => s.normalize('NFKC').replace(/\D/g, '');
+
+/** The text staff search runs on: number, names, kana (both orders), email and the phone's digits, width- and kana-folded. */
+export function memberSearchText(m: Pick<NewMember, 'member_number' | 'family_name' | 'given_name' | 'family_name_kana' | 'given_name_kana' | 'email' | 'phone'>): string {
   return searchKey(
-    [m.member_number, `${m.family_name}${m.given_name}`, `${m.family_name_kana}${m.given_name_kana}`, m.email].join(' '),
+    [m.member_number, `${m.family_name}${m.given_name}`, `${m.family_name_kana}${m.given_name_kana}`, m.email, phoneDigits(m.phone)].join(' '),
   ).concat('|');
 }
+
+/** What the secretariat may correct on a member's record (会員情報の連絡先). */
+export type ContactData = Pick<Member, 'email' | 'phone' | 'postal_code' | 'prefecture' | 'address_line1' | 'address_line2' | 'organisation'>;
 
 export class MembersRepository {
   async findById(db: Executor, id: number): Promise<Member | undefined> {
@@ -66,13 +72,25 @@ export class MembersRepository {
       .execute();
   }
 
+  async updateContact(db: Executor, member: Member, contact: ContactData, now: Date): Promise<void> {
+    await db
+      .updateTable('members')
+      .set({ ...contact, search_text: memberSearchText({ ...member, ...contact }), updated_at: now })
+      .where('id', '=', member.id)
+      .execute();
+  }
+
   async updateAddress(db: Executor, id: number, address: MailingAddress, now: Date): Promise<void> {
     await db.updateTable('members').set({ ...address, updated_at: now }).where('id', '=', id).execute();
   }
 
-  /** Partial, width- and kana-insensitive search over the trigram index. */
+  /**
+   * Partial, width- and kana-insensitive search over the trigram index. A query of digits and phone
+   * punctuation (03-1234-5678, （03）1234) is searched by its digits, as the phone is stored.
+   */
   async search(db: Executor, query: string, limit: number): Promise<Member[]> {
-    const key = searchKey(query);
+    const folded = searchKey(query);
+    const key = /^[\d\-‐‑–—−ー()+]+$/.test(folded) && /\d/.test(folded) ? phoneDigits(folded) : folded;
     if (!key) return [];
     const pattern = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return db

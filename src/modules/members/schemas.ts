@@ -25,3 +25,14 @@ export const addressSchema = z.object({
 });
 
 export type AddressInput = z.output<typeof addressSchema>;
+
+/** 事務局: the contact data staff may correct (email, phone, 〒, address, organisation), all in one form. */
+export const contactSchema = addressSchema.extend({
+  email: emailChangeSchema.shape.email,
+  phone: z
+    .string({ error: 'm360.phoneInvalid' })
+    .transform((s) => normalizeDigits(s).replace(/[\s()（）]/g, ''))
+    .refine((s) => /^\+?\d[\d-]{8,18}$/.test(s) && s.replace(/\D/g, '').length >= 10 && s.replace(/\D/g, '').length <= 15, { message: 'm360.phoneInvalid' }),
+});
+
+export type ContactInput = z.output<typeof contactSchema>;

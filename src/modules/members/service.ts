@@ -4,11 +4,11 @@ import type { Db } from '../../platform/db/database';
 import type { Member } from '../../platform/db/schema';
 import { notFound } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
-import { fiscalYearOf, fiscalYearRange } from '../../platform/japanese';
+import { fiscalYearOf, fiscalYearRange, normalizeDigits } from '../../platform/japanese';
 import type { Mailer } from '../../platform/mail/mailer';
 import { hashToken, randomToken } from '../../platform/security/tokens';
-import { type MailingAddress, MembersRepository } from './repository';
-import type { AddressInput } from './schemas';
+import { type ContactData, type MailingAddress, MembersRepository } from './repository';
+import type { AddressInput, ContactInput } from './schemas';
 
 export const EMAIL_TOKEN_TTL_MS = 30 * 60_000;
 
@@ -76,6 +76,14 @@ export class MembersService {
     return this.repo.countByPeriodEnd(this.deps.db, periodEnd);
   }
 
+  /** The member a staff URL names (会員番号, full-width digits accepted), or not found. */
+  async getByNumber(raw: string): Promise<Member> {
+    const number = normalizeDigits(raw);
+    const member = /^1\d{5}$/.test(number) ? await this.repo.findByNumber(this.deps.db, number) : undefined;
+    if (!member) throw notFound('member');
+    return member;
+  }
+
   findByNumber(memberNumber: string): Promise<Member | undefined> {
     return this.repo.findByNumber(this.deps.db, memberNumber);
   }
@@ -139,6 +147,40 @@ export class MembersService {
         params: { name: fullName(member), newEmail: row.new_email },
       });
       return true;
+    });
+  }
+
+  /**
+   * 事務局: corrects the member's contact data in one step (a changed email needs no confirmation link: the
+   * secretariat has checked it). Audited with before/after; a changed email is told to both addresses.
+   */
+  async updateContact(actor: Actor, memberId: number, input: ContactInput): Promise<{ changed: (keyof ContactData)[] }> {
+    const { db, clock, mailer } = this.deps;
+    return db.transaction().execute(async (tx) => {
+      const member = await this.repo.lockById(tx, memberId);
+      if (!member) throw notFound('member');
+      const after: ContactData = {
+        email: input.email, phone: input.phone, postal_code: input.postal_code, prefecture: input.prefecture,
+        address_line1: input.address_line1, address_line2: input.address_line2, organisation: input.organisation,
+      };
+      const changed = (Object.keys(after) as (keyof ContactData)[]).filter((k) => after[k] !== member[k]);
+      if (changed.length === 0) return { changed };
+      const before = Object.fromEntries(changed.map((k) => [k, member[k]]));
+      await this.repo.updateContact(tx, member, after, clock.now());
+      await audit(tx, actor, {
+        action: 'member.contact_changed', subjectType: 'member', subjectId: member.id, memberId: member.id,
+        before, after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+      });
+      if (changed.includes('email')) {
+        for (const to of [member.email, after.email]) {
+          await mailer.queue(tx, {
+            to, locale: 'ja', memberId: member.id,
+            template: { subject: 'mail.emailChangedSubject', body: 'mail.emailChangedBody' },
+            params: { name: fullName(member), newEmail: after.email },
+          });
+        }
+      }
+      return { changed };
     });
   }
 

@@ -4,13 +4,16 @@ import type { PageContext } from '../../platform/views/context';
 import { AppError, idParam, notFound } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
 import { normalizeDigits } from '../../platform/japanese';
+import type { Mailer } from '../../platform/mail/mailer';
 import type { Web } from '../../platform/web';
 import { authRateLimit, clearSessionCookie, setSessionCookie } from '../auth/routes';
 import { newPasswordSchema } from '../auth/schemas';
 import type { AuthService } from '../auth/service';
 import type { CheckinService } from '../checkin/service';
-import type { MembersService } from '../members/service';
+import { contactSchema } from '../members/schemas';
+import type { Member, MembersService } from '../members/service';
 import { allow, isStaffRole, type StaffAction } from '../../platform/policy';
+import { AuditTrailSection, ContactEditPage, MailPage, MemberMailsSection } from './member-360-views';
 import { codeSchema, inviteSchema, qrVerifySchema, roleSchema, staffLoginSchema } from './schemas';
 import type { StaffService } from './service';
 import {
@@ -19,9 +22,10 @@ import {
 } from './views';
 
 const SEARCH_LIMIT = 50;
+const AUDIT_PAGE = 50;
 
 export function staffRoutes(app: FastifyInstance, deps: {
-  web: Web; staff: StaffService; members: MembersService; auth: AuthService; checkin: CheckinService;
+  web: Web; staff: StaffService; members: MembersService; auth: AuthService; checkin: CheckinService; mailer: Mailer;
   requireStaff: preHandlerHookHandler; secureCookies: boolean; rateLimit: number;
   /** Sections other modules add to the member page (the credit ledger, later applications and invoices). */
   memberSections?: (ctx: PageContext, memberId: number) => Promise<VNode>;
@@ -118,18 +122,50 @@ export function staffRoutes(app: FastifyInstance, deps: {
     return web.render(reply, <MemberSearchPage ctx={ctxOf(req, reply)} query={query} results={results} limit={SEARCH_LIMIT} />);
   });
 
-  const memberByNumber = async (raw: string) => {
-    const number = normalizeDigits(raw);
-    const member = /^1\d{5}$/.test(number) ? await members.findByNumber(number) : undefined;
-    if (!member) throw notFound('member');
-    return member;
-  };
+  const memberByNumber = (raw: string) => members.getByNumber(raw);
 
-  app.get<{ Params: { number: string } }>('/staff/members/:number', guard('members.view'), async (req, reply) => {
+  // 会員360°: every section read in parallel (each one or two indexed queries), the audit page in the URL.
+  app.get<{ Params: { number: string }; Querystring: { auditPage?: string } }>('/staff/members/:number', guard('members.view'), async (req, reply) => {
     const member = await memberByNumber(req.params.number);
     const ctx = ctxOf(req, reply);
-    const sections = deps.memberSections ? await deps.memberSections(ctx, member.id) : undefined;
-    return web.render(reply, <StaffMemberPage ctx={ctx} member={member}>{sections}</StaffMemberPage>);
+    const page = Math.min(Math.max(1, Number.parseInt(normalizeDigits(String(req.query.auditPage ?? '1')), 10) || 1), 10_000);
+    const [sections, mails, trail] = await Promise.all([
+      deps.memberSections ? deps.memberSections(ctx, member.id) : undefined,
+      deps.mailer.forMember(member.id),
+      staff.memberAuditTrail(member.id, { limit: AUDIT_PAGE, offset: (page - 1) * AUDIT_PAGE }),
+    ]);
+    return web.render(reply, (
+      <StaffMemberPage ctx={ctx} member={member}>
+        {sections}
+        <MemberMailsSection ctx={ctx} member={member} rows={mails} />
+        <AuditTrailSection ctx={ctx} member={member} rows={trail.rows} page={page} more={trail.more} staffNames={trail.staffNames} />
+      </StaffMemberPage>
+    ));
+  });
+
+  app.get<{ Params: { number: string; id: string } }>('/staff/members/:number/mails/:id', guard('members.view'), async (req, reply) => {
+    const member = await memberByNumber(req.params.number);
+    const mail = await deps.mailer.oneForMember(member.id, idParam(req.params.id, 'mail'));
+    if (!mail) throw notFound('mail');
+    return web.render(reply, <MailPage ctx={ctxOf(req, reply)} member={member} mail={mail} />);
+  });
+
+  // ── 連絡先の編集 (事務局): email, phone, 〒, address, organisation in one form ───────────────────────
+  const contactValues = (m: Member) => ({
+    email: m.email, phone: m.phone, postal_code: m.postal_code, prefecture: m.prefecture, address_line1: m.address_line1, address_line2: m.address_line2, organisation: m.organisation,
+  });
+
+  app.get<{ Params: { number: string } }>('/staff/members/:number/contact', guard('members.editContact'), async (req, reply) => {
+    const member = await memberByNumber(req.params.number);
+    return web.render(reply, <ContactEditPage ctx={ctxOf(req, reply)} member={member} values={contactValues(member)} />);
+  });
+
+  app.post<{ Params: { number: string } }>('/staff/members/:number/contact', guard('members.editContact'), async (req, reply) => {
+    const member = await memberByNumber(req.params.number);
+    const form = parseForm(contactSchema, req.body);
+    if (!form.ok) return web.render(reply, <ContactEditPage ctx={ctxOf(req, reply)} member={member} values={form.values} errors={form.errors} />, 400);
+    const { changed } = await members.updateContact(web.actor(req), member.id, form.data);
+    return web.redirect(reply, `/staff/members/${member.member_number}`, changed.length === 0 ? 'm360.contactUnchanged' : 'm360.contactSaved');
   });
 
   app.post<{ Params: { number: string } }>('/staff/members/:number/reset-link', guard('members.sendResetLink'), async (req, reply) => {

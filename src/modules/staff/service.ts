@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import QRCode from 'qrcode';
-import { type Actor, audit } from '../../platform/audit';
+import { type Actor, audit, auditTrailOfMember } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { StaffUser } from '../../platform/db/schema';
@@ -51,6 +51,12 @@ export class StaffService {
     const user = await this.repo.findById(this.deps.db, id);
     if (!user) throw notFound('staff');
     return user;
+  }
+
+  /** 会員360°: the audit trail of one member, newest first, one page, with the staff users' names. */
+  async memberAuditTrail(memberId: number, page: { limit: number; offset: number }) {
+    const [trail, users] = await Promise.all([auditTrailOfMember(this.deps.db, memberId, page), this.list()]);
+    return { ...trail, staffNames: new Map(users.map((u) => [u.id, u.display_name])) };
   }
 
   list(): Promise<StaffUser[]> {

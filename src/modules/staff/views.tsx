@@ -6,6 +6,7 @@ import { Layout } from '../../platform/views/layout';
 import { formatDate } from '../members/views';
 import { fullName } from '../members/service';
 import type { Verification } from '../checkin/service';
+import { MemberActions } from './member-360-views';
 import { staffStatus } from './service';
 import { STAFF_ROLES, type StaffRole } from '../../platform/policy';
 
@@ -101,7 +102,8 @@ export function MemberSearchPage({ ctx, query, results, limit }: { ctx: PageCont
               <table class="table">
                 <thead><tr>
                   <th scope="col">{t('profile.memberNumber')}</th><th scope="col">{t('profile.name')}</th>
-                  <th scope="col">{t('profile.kana')}</th><th scope="col">{t('profile.email')}</th>
+                  <th scope="col">{t('profile.kana')}</th><th scope="col">{t('profile.email')}</th><th scope="col">{t('profile.phone')}</th>
+                  <th scope="col">{t('profile.organisation')}</th>
                 </tr></thead>
                 <tbody>
                   {results.map((m) => (
@@ -110,6 +112,8 @@ export function MemberSearchPage({ ctx, query, results, limit }: { ctx: PageCont
                       <td>{fullName(m)}</td>
                       <td>{`${m.family_name_kana} ${m.given_name_kana}`}</td>
                       <td class="break">{m.email}</td>
+                      <td>{m.phone}</td>
+                      <td>{m.organisation}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -146,10 +150,7 @@ export function StaffMemberPage({ ctx, member, children }: { ctx: PageContext; m
       <p><a href="/staff">{t('common.back')}</a></p>
       <h1>{`${t('staff.memberTitle')}: ${fullName(member)}（${member.member_number}）`}</h1>
       <dl class="summary">{rows.map(([k, v]) => <div class="summary__row" key={k}><dt>{k}</dt><dd class="break">{v}</dd></div>)}</dl>
-      <form method="post" action={`/staff/members/${member.member_number}/reset-link`}>
-        <Csrf ctx={ctx} />
-        <button type="submit" class="button button--secondary">{t('staff.sendReset')}</button>
-      </form>
+      <MemberActions ctx={ctx} member={member} />
       {children}
     </Layout>
   );

@@ -570,6 +570,12 @@ export interface ApplicationsTable {
   submitted_at: TimestampNullable;
   completed_at: TimestampNullable;
   withdrawn_at: TimestampNullable;
+  /** 'paper': 郵送の認定更新申請書, entered by the secretariat (事務局入力（郵送）) on received_on. */
+  channel: Generated<'web' | 'paper'>;
+  received_on: DateColumn | null;
+  entered_by: number | null;
+  /** Bumped by each 差し戻し, so a second submission bills under a new business key. */
+  fee_round: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -589,13 +595,16 @@ export interface ApplicationEventsTable {
 export interface ApplicationFilesTable {
   id: Generated<number>;
   application_id: number;
-  kind: 'enrollment_certificate';
+  kind: 'enrollment_certificate' | 'paper_form';
   stored_name: string;
   original_name: string;
   content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
   size_bytes: number;
   sha256: string;
   uploaded_at: Timestamp;
+  /** 再提出を依頼: the secretariat asked for a new 在籍証明書; this one no longer counts. */
+  rejected_at: TimestampNullable;
+  rejected_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 // ── certificates (専門医証, migration 0021) ─────────────────────────────────────────────────────────
@@ -698,6 +707,7 @@ export type MemberUpdate = Updateable<MembersTable>;
 export type StaffUser = Selectable<StaffUsersTable>;
 export type Notice = Selectable<NoticesTable>;
 export type Mail = Selectable<MailsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
 export type RenewalCycle = Selectable<RenewalCyclesTable>;
 export type CreditCategory = Selectable<CreditCategoriesTable>;
 export type CatalogueEntry = Selectable<CreditCatalogueTable>;

@@ -96,6 +96,17 @@ export class Mailer {
     return this.db.selectFrom('mails').selectAll().orderBy('id', 'desc').limit(limit).execute();
   }
 
+  /** The mails sent (or queued, or failing) to one member, newest first: what the staff member page lists. */
+  forMember(memberId: number, limit = 50) {
+    return this.db.selectFrom('mails').select(['id', 'to_address', 'subject', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'])
+      .where('member_id', '=', memberId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  /** One mail of one member, with its text (never another member's). */
+  oneForMember(memberId: number, mailId: number) {
+    return this.db.selectFrom('mails').selectAll().where('member_id', '=', memberId).where('id', '=', mailId).executeTakeFirst();
+  }
+
   /** The job handler. Idempotent: a mail already sent is not sent again. */
   async deliver(mailId: number): Promise<void> {
     const mail = await this.db.selectFrom('mails').selectAll().where('id', '=', mailId).executeTakeFirst();
