@@ -6,6 +6,7 @@ import type { FormErrors, FormValues } from '../../platform/views/context';
 import { fullName, type MembersService } from '../members/service';
 import type { StaffService } from '../staff/service';
 import { type AuditCursor, type AuditQuery, type AuditRow, AuditTrailRepository } from './repository';
+import { keysetBatches } from '../../platform/db/keyset';
 
 export const ACTOR_TYPES: readonly AuditLogTable['actor_type'][] = ['staff', 'member', 'system', 'anonymous'];
 
@@ -129,13 +130,7 @@ export class AuditTrailService {
     const staffUsers = await this.deps.staff.list();
     const q = await this.resolve(filter, staffUsers);
     if (!q) return;
-    let after: AuditCursor | undefined;
-    for (;;) {
-      const rows = await this.repo.page(this.deps.db, { ...q, after }, size);
-      if (rows.length > 0) yield await this.views(rows, staffUsers);
-      if (rows.length < size) return;
-      const last = rows[rows.length - 1]!;
-      after = { at: last.at, id: last.id };
-    }
+    const pages = keysetBatches((after: AuditCursor | undefined, n) => this.repo.page(this.deps.db, { ...q, after }, n), (last) => ({ at: last.at, id: last.id }), size);
+    for await (const rows of pages) yield await this.views(rows, staffUsers);
   }
 }

@@ -6,6 +6,7 @@ import { normalizeDigits, tokyoDate } from '../../platform/japanese';
 import type { FormErrors, FormValues } from '../../platform/views/context';
 import { type InvoiceFilter, type InvoiceSearchRow, InvoiceSearchRepository, type InvoiceSort, type SearchCursor } from './search-repository';
 import { type BillingService, type FeeType, type InvoiceView, isOverdue } from './service';
+import { keysetBatches } from '../../platform/db/keyset';
 
 export type { InvoiceFilter, InvoiceSort };
 
@@ -99,13 +100,8 @@ export class InvoiceSearchService {
   async *batches(filter: InvoiceFilter, size = 1000): AsyncGenerator<InvoiceSearchResult[]> {
     const today = this.today();
     const fees = await this.deps.billing.feeTypes();
-    let after: SearchCursor | undefined;
-    for (;;) {
-      const rows = await this.repo.rows(this.deps.db, filter, today, { limit: size, after });
-      if (rows.length > 0) yield rows.map((r) => this.toResult(r, fees, today));
-      if (rows.length < size) return;
-      const last = rows[rows.length - 1]!;
-      after = { closed: last.closed, dueOn: last.due_on, id: last.id };
-    }
+    const pages = keysetBatches((after: SearchCursor | undefined, limit) => this.repo.rows(this.deps.db, filter, today, { limit, after }),
+      (last) => ({ closed: last.closed, dueOn: last.due_on, id: last.id }), size);
+    for await (const rows of pages) yield rows.map((r) => this.toResult(r, fees, today));
   }
 }

@@ -14,6 +14,7 @@ import { type CatalogueFilter, type CreditExportFilter, type CreditExportRow, Cr
 export type { CreditExportFilter, CreditExportRow };
 import { computeTranscript, type CycleRules, type LedgerLine, type Period, selfReportRoom, type Transcript } from './rules';
 import { type ActorKind, type CreditAction, nextStatus } from './transitions';
+import { keysetBatches } from '../../platform/db/keyset';
 
 export interface SelfReportInput {
   catalogueId: number;
@@ -330,14 +331,8 @@ export class CreditsService {
   }
 
   /** Every matching credit with its catalogue entry, a batch at a time (keyset on the id: constant memory at any size). */
-  async *batches(filter: CreditExportFilter, size = 2000): AsyncGenerator<CreditExportRow[]> {
-    let after = 0;
-    for (;;) {
-      const rows = await this.repo.page(this.deps.db, filter, size, after);
-      if (rows.length > 0) yield rows;
-      if (rows.length < size) return;
-      after = rows[rows.length - 1]!.id;
-    }
+  batches(filter: CreditExportFilter, size = 2000): AsyncGenerator<CreditExportRow[]> {
+    return keysetBatches((after: number | undefined, n) => this.repo.page(this.deps.db, filter, n, after ?? 0), (c) => c.id, size);
   }
 
   pendingCount(): Promise<number> {

@@ -9,6 +9,7 @@ import type { Mailer } from '../../platform/mail/mailer';
 import { hashToken, randomToken } from '../../platform/security/tokens';
 import { type ContactData, type MailingAddress, MembersRepository } from './repository';
 import type { AddressInput, ContactInput } from './schemas';
+import { keysetBatches } from '../../platform/db/keyset';
 
 export const EMAIL_TOKEN_TTL_MS = 30 * 60_000;
 
@@ -61,14 +62,8 @@ export class MembersService {
   }
 
   /** Every matching member, a batch at a time (keyset on the id: constant memory at any size). */
-  async *batches(filter: { periodEnd?: string }, size = 2000): AsyncGenerator<Member[]> {
-    let after = 0;
-    for (;;) {
-      const rows = await this.repo.page(this.deps.db, filter, size, after);
-      if (rows.length > 0) yield rows;
-      if (rows.length < size) return;
-      after = rows[rows.length - 1]!.id;
-    }
+  batches(filter: { periodEnd?: string }, size = 2000): AsyncGenerator<Member[]> {
+    return keysetBatches((after: number | undefined, n) => this.repo.page(this.deps.db, filter, n, after ?? 0), (m) => m.id, size);
   }
 
   /** How many members hold a period ending on this date (one renewal's targets). */

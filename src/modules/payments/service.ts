@@ -13,6 +13,7 @@ import { BadNotification, type Gateway, type GatewayEvent } from './gateway';
 import { formatDeadline, instructionLines } from './instructions';
 import { type AttemptFilter, PaymentsRepository } from './repository';
 import { type AttemptAction, isLive, nextAttemptStatus } from './transitions';
+import { keysetBatches } from '../../platform/db/keyset';
 export type { AttemptFilter };
 
 const DAY = 86_400_000;
@@ -314,14 +315,8 @@ export class PaymentsService {
   }
 
   /** Every matching attempt, a batch at a time (keyset on the id: constant memory at any size). */
-  async *batches(filter: AttemptFilter, size = 2000): AsyncGenerator<StaffPaymentRow[]> {
-    let before: number | undefined;
-    for (;;) {
-      const rows = await this.staffPage(filter, size, before);
-      if (rows.length > 0) yield rows;
-      if (rows.length < size) return;
-      before = rows[rows.length - 1]!.attempt.id;
-    }
+  batches(filter: AttemptFilter, size = 2000): AsyncGenerator<StaffPaymentRow[]> {
+    return keysetBatches((before: number | undefined, n) => this.staffPage(filter, n, before), (r) => r.attempt.id, size);
   }
 
   /** Every attempt on an invoice, latest first, with the notifications received for it. */
