@@ -192,6 +192,9 @@ export async function registerJobs(deps: AppDeps, services: Services): Promise<v
   // 年会費: one invoice per member when the fiscal year begins (idempotent, so a rerun is harmless).
   await deps.jobs.work('billing.annual-fees', async () => void (await services.billing.runAnnualFees()));
   await deps.jobs.schedule('billing.annual-fees', '5 0 1 4 *');
+  // Renewed members take up their new certification period when it begins (1 April; daily, idempotent).
+  await deps.jobs.work('applications.new-periods', async () => void (await services.applications.startNewPeriods()));
+  await deps.jobs.schedule('applications.new-periods', '20 0 * * *');
   // An invoice became 入金済: the modules that asked (BillingService.onSettled) hear of it after commit.
   await deps.jobs.work<InvoiceSettled>(INVOICE_SETTLED_JOB, (event) => services.billing.dispatchSettled(event));
   // Asks the gateway about every live payment attempt, so a lost notification ends no hold wrongly.

@@ -273,9 +273,28 @@ describe('STEP⑤⑥ settlement', () => {
     await t.services.applications.onInvoiceSettled({ invoiceId: invoice.id, controlNo: invoice.control_no, memberId: m.id, feeType: 'renewal_fee', businessKey: invoice.business_key, fiscalYear: 2026, amount: 30000, paidOn: '2026-11-24', method: 'card' });
     const events = await t.db.selectFrom('application_events').select('action').where('application_id', '=', row.id).execute();
     expect(events.filter((e) => e.action === 'complete')).toHaveLength(1);
+
     expect(t.mail.count(m.email, '更新手続きが完了しました')).toBe(1);
     const home = textOf((await c.get('/')).body);
     expect(home).toContain('更新完了。新しい認定期間は2027年4月1日（令和9年）～2032年3月31日（令和14年）です。');
+
+    // The new period begins on 1 April (Tokyo): the member holds it from then on, once.
+    const periodOf = async () => t.db.selectFrom('members').select(['cert_period_start', 'cert_period_end']).where('id', '=', m.id).executeTakeFirstOrThrow();
+    const before = await periodOf();
+    const now = t.clock.now();
+    try {
+      t.clock.set(new Date('2027-03-31T23:59:00+09:00'));
+      await t.services.applications.startNewPeriods();
+      expect(await periodOf()).toEqual(before);
+      t.clock.set(new Date('2027-04-01T00:20:00+09:00'));
+      expect(await t.services.applications.startNewPeriods()).toBeGreaterThanOrEqual(1);
+      expect(await periodOf()).toEqual({ cert_period_start: '2027-04-01', cert_period_end: '2032-03-31' });
+      expect(await t.services.applications.startNewPeriods()).toBe(0);
+      const audits = await t.db.selectFrom('audit_log').select(['action', 'before', 'after']).where('member_id', '=', m.id).where('action', '=', 'member.period_started').execute();
+      expect(audits).toEqual([{ action: 'member.period_started', before: { start: before.cert_period_start, end: before.cert_period_end }, after: { start: '2027-04-01', end: '2032-03-31' } }]);
+    } finally {
+      t.clock.set(now);
+    }
   });
 });
 

@@ -167,4 +167,19 @@ export class ApplicationsRepository {
       .select(['f.id', 'f.application_id', 'f.kind', 'f.original_name', 'f.content_type', 'f.size_bytes', 'f.uploaded_at', 'f.rejected_at', 'a.application_no'])
       .where('a.member_id', '=', memberId).orderBy('f.uploaded_at', 'desc').orderBy('f.id', 'desc').execute();
   }
+
+  /**
+   * Renewals whose granted period has begun (on or before `today`) but whose member still holds another
+   * period: the daily switch on 1 April. Reads members' current period (read only, like decisions/0018's
+   * anti-join) so the run touches only the members that still need it.
+   */
+  async periodsToStart(db: Executor, today: string, limit: number): Promise<{ member_id: number; start: string; end: string }[]> {
+    const rows = await db.selectFrom('applications as a').innerJoin('members as m', 'm.id', 'a.member_id')
+      .select(['a.member_id', 'a.granted_period_start', 'a.granted_period_end'])
+      .where('a.type', '=', 'renewal').where('a.status', '=', 'completed')
+      .where('a.granted_period_start', '<=', today).where('a.granted_period_end', '>=', today)
+      .where((eb) => eb.or([eb('m.cert_period_start', 'is', null), eb('m.cert_period_start', '<>', eb.ref('a.granted_period_start'))]))
+      .orderBy('a.member_id').limit(limit).execute();
+    return rows.map((r) => ({ member_id: r.member_id, start: r.granted_period_start!, end: r.granted_period_end! }));
+  }
 }

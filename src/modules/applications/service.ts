@@ -520,6 +520,23 @@ export class ApplicationsService {
     });
   }
 
+  /**
+   * The daily job (and 1 April's run): every renewed member whose new period has begun now holds it, so
+   * credits count in the new period and the next renewal is five years on. Idempotent; batches of 500.
+   */
+  async startNewPeriods(): Promise<number> {
+    const today = tokyoDate(this.deps.clock.now());
+    let started = 0;
+    for (;;) {
+      const due = await this.repo.periodsToStart(this.deps.db, today, 500);
+      if (due.length === 0) return started;
+      await this.deps.db.transaction().execute(async (tx) => {
+        for (const d of due) if (await this.deps.members.startCertificationPeriod(tx, systemActor, d.member_id, { start: d.start, end: d.end })) started++;
+      });
+      if (due.length < 500) return started;
+    }
+  }
+
   private day(locale: Locale, date: string): string {
     return locale === 'en' ? formatDateEn(dateOnly(date)) : formatDateJa(dateOnly(date));
   }

@@ -64,6 +64,10 @@ export class MembersRepository {
     return db.insertInto('members').values({ ...member, search_text: memberSearchText(member) }).returningAll().executeTakeFirstOrThrow();
   }
 
+  async setCertificationPeriod(db: Executor, id: number, period: { start: string; end: string }, now: Date): Promise<void> {
+    await db.updateTable('members').set({ cert_period_start: period.start, cert_period_end: period.end, updated_at: now }).where('id', '=', id).execute();
+  }
+
   async updateEmail(db: Executor, member: Member, email: string, now: Date): Promise<void> {
     await db
       .updateTable('members')

@@ -1,6 +1,6 @@
 import { type Actor, audit } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
-import type { Db } from '../../platform/db/database';
+import type { Db, Executor } from '../../platform/db/database';
 import type { Member } from '../../platform/db/schema';
 import { notFound } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
@@ -88,6 +88,20 @@ export class MembersService {
   }
 
   /** The fiscal year whose renewal the member is due for now, or null (period ends in this 年度). */
+  /**
+   * A renewed member's new certification period begins (1 April): the member's current period becomes it,
+   * audited, in the caller's transaction. Returns false when it already is (the daily run is idempotent).
+   */
+  async startCertificationPeriod(tx: Executor, actor: Actor, memberId: number, period: { start: string; end: string }): Promise<boolean> {
+    const member = await this.repo.lockById(tx, memberId);
+    if (!member) throw notFound('member');
+    if (member.cert_period_start === period.start && member.cert_period_end === period.end) return false;
+    await this.repo.setCertificationPeriod(tx, memberId, period, this.deps.clock.now());
+    await audit(tx, actor, { action: 'member.period_started', subjectType: 'member', subjectId: member.member_number, memberId,
+      before: { start: member.cert_period_start, end: member.cert_period_end }, after: period });
+    return true;
+  }
+
   renewalYear(member: Pick<Member, 'cert_period_end'>): number | null {
     if (!member.cert_period_end) return null;
     const fy = fiscalYearOf(this.deps.clock.now());
