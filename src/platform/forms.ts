@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MessageKey } from './i18n';
+import { normalizeDigits } from './japanese';
 import type { FormErrors, FormValues } from './views/context';
 
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
@@ -43,3 +44,15 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
   }
   return { ok: false, errors, values };
 }
+
+/** A calendar date typed by a person: full-width digits, slashes and 年月日 are accepted. */
+export const calendarDate = (message: MessageKey) =>
+  z
+    .string({ error: message })
+    .transform((s) => normalizeDigits(s).replace(/[/.年月]/g, '-').replace(/日$/, ''))
+    .refine((s) => /^\d{4}-\d{1,2}-\d{1,2}$/.test(s), { message })
+    .transform((s) => s.split('-').map((p, i) => (i === 0 ? p : p.padStart(2, '0'))).join('-'))
+    .refine((s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    }, { message });

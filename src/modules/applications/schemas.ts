@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { text } from '../../platform/forms';
-import type { MessageKey } from '../../platform/i18n';
+import { calendarDate, text } from '../../platform/forms';
 import { normalizeDigits } from '../../platform/japanese';
 
 /** 基本領域資格: the base specialties a renewal may name (the guide added 内科専門医（新制度）). */
@@ -10,17 +9,6 @@ export type BaseQualification = (typeof BASE_QUALIFICATIONS)[number];
 /** 辞退理由: the list, with その他 and its own text. */
 export const WITHDRAWAL_REASONS = ['retirement', 'other_specialty', 'health', 'requirements', 'other'] as const;
 
-/** A calendar date typed by a person: full-width digits, slashes and 年月日 accepted; required. */
-const date = (message: MessageKey) =>
-  z
-    .string({ error: message })
-    .transform((s) => normalizeDigits(s).replace(/[/.年月]/g, '-').replace(/日$/, ''))
-    .refine((s) => /^\d{4}-\d{1,2}-\d{1,2}$/.test(s), { message })
-    .transform((s) => s.split('-').map((p, i) => (i === 0 ? p : p.padStart(2, '0'))).join('-'))
-    .refine((s) => {
-      const d = new Date(`${s}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-    }, { message });
 
 const ERAS: Record<string, number> = { 令和: 2018, R: 2018, 平成: 1988, H: 1988, 昭和: 1925, S: 1925 };
 
@@ -57,12 +45,12 @@ export const renewalSchema = z
       .refine((s) => s.length > 0, { message: 'applications.yearRequired' })
       .refine((s) => /^(19[5-9]\d|20\d\d)$/.test(s), { message: 'applications.yearInvalid' })
       .transform(Number),
-    basePeriodStart: z.preprocess(blankToUndefined, date('applications.periodStartRequired')),
-    basePeriodEnd: z.preprocess(blankToUndefined, date('applications.periodEndRequired')),
+    basePeriodStart: z.preprocess(blankToUndefined, calendarDate('applications.periodStartRequired')),
+    basePeriodEnd: z.preprocess(blankToUndefined, calendarDate('applications.periodEndRequired')),
     abroad: z.enum(['no', 'yes'], { error: 'applications.abroadRequired' }),
-    abroadDepartedOn: z.preprocess(blankToUndefined, date('applications.departedInvalid').optional()),
+    abroadDepartedOn: z.preprocess(blankToUndefined, calendarDate('applications.departedInvalid').optional()),
     abroadStatus: z.preprocess(blankToUndefined, z.enum(['returned', 'ongoing'], { error: 'applications.abroadStatusRequired' }).optional()),
-    abroadReturnedOn: z.preprocess(blankToUndefined, date('applications.returnedInvalid').optional()),
+    abroadReturnedOn: z.preprocess(blankToUndefined, calendarDate('applications.returnedInvalid').optional()),
   })
   .superRefine((v, ctx) => {
     if (v.basePeriodEnd <= v.basePeriodStart) ctx.addIssue({ code: 'custom', path: ['basePeriodEnd'], message: 'applications.periodEndBeforeStart' });
@@ -78,7 +66,7 @@ export type RenewalInput = z.output<typeof renewalSchema>;
 
 /** 事務局入力（郵送）: the 受付日 of the paper form, beside the renewal's own fields. */
 export const paperEntrySchema = z.object({
-  receivedOn: z.preprocess(blankToUndefined, date('m360.receivedOnInvalid')),
+  receivedOn: z.preprocess(blankToUndefined, calendarDate('m360.receivedOnInvalid')),
 });
 
 /** 差し戻し and 再提出を依頼: the reason the member is mailed. */
@@ -89,8 +77,8 @@ export const reasonSchema = z.object({
 /** 新規申請: its own short form, with the medical licence date and ACLS that a renewal never asks for. */
 export const initialSchema = z.object({
   ...baseFields,
-  licenceDate: z.preprocess(blankToUndefined, date('applications.licenceDateRequired')),
-  aclsValidUntil: z.preprocess(blankToUndefined, date('applications.aclsRequired')),
+  licenceDate: z.preprocess(blankToUndefined, calendarDate('applications.licenceDateRequired')),
+  aclsValidUntil: z.preprocess(blankToUndefined, calendarDate('applications.aclsRequired')),
 });
 export type InitialInput = z.output<typeof initialSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../platform/forms';
-import { calendarDate } from '../credits/schemas';
+import { calendarDate } from '../../platform/forms';
 
 export const markPaidSchema = z.object({
   method: z.enum(['transfer', 'slip', 'cash', 'card', 'konbini', 'payeasy'], { error: 'error.required' }),

@@ -7,7 +7,7 @@ import { parseForm, text } from '../../platform/forms';
 import type { FormErrors, FormValues } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
 import { allow, type StaffAction } from '../../platform/policy';
-import { calendarDate } from '../credits/schemas';
+import { calendarDate } from '../../platform/forms';
 import { fullName, type MembersService } from '../members/service';
 import type { OverpaymentsService } from './overpayments';
 import { type InvoiceSearchService, parseInvoiceFilter } from './search';

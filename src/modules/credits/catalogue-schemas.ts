@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { text } from '../../platform/forms';
 import { normalizeDigits } from '../../platform/japanese';
-import { calendarDate } from './schemas';
+import { calendarDate } from '../../platform/forms';
 
 const optionalDate = z
   .string()

@@ -1,19 +1,7 @@
 import { z } from 'zod';
-import { text } from '../../platform/forms';
-import type { MessageKey } from '../../platform/i18n';
+import { calendarDate, text } from '../../platform/forms';
 import { normalizeDigits } from '../../platform/japanese';
 
-/** A calendar date typed by a person: full-width digits, slashes and 年月日 are accepted. */
-export const calendarDate = (message: MessageKey) =>
-  z
-    .string({ error: message })
-    .transform((s) => normalizeDigits(s).replace(/[/.年月]/g, '-').replace(/日$/, ''))
-    .refine((s) => /^\d{4}-\d{1,2}-\d{1,2}$/.test(s), { message })
-    .transform((s) => s.split('-').map((p, i) => (i === 0 ? p : p.padStart(2, '0'))).join('-'))
-    .refine((s) => {
-      const d = new Date(`${s}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-    }, { message });
 
 export const selfReportSchema = z.object({
   catalogueId: z.coerce.number({ error: 'credits.codeInvalid' }).int({ error: 'credits.codeInvalid' }).positive({ error: 'credits.codeInvalid' }).max(2_147_483_647, { error: 'credits.codeInvalid' }),

@@ -3,7 +3,7 @@ import type { CategoryMinimum, CreditKind, GroupLimit, RenewalCycle } from '../.
 import { text } from '../../platform/forms';
 import { normalizeDigits } from '../../platform/japanese';
 import type { FormValues } from '../../platform/views/context';
-import { calendarDate } from '../credits/schemas';
+import { calendarDate } from '../../platform/forms';
 import type { CycleValues } from './rules';
 
 const KINDS: readonly CreditKind[] = ['annual_meeting', 'regional_meeting', 'elearning', 'related_meeting', 'paper', 'other'];
