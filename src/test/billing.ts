@@ -19,3 +19,15 @@ export async function billedMember(t: TestApp, opts: { memberNumber: string; fee
   const c = await signInMember(t, m.member_number);
   return { m, invoice, c, no: invoice.control_no };
 }
+
+/**
+ * What the billing and payment tests read back from the database. `app` is a getter because the test
+ * file's app is created in beforeAll, after this is called.
+ */
+export function paymentReads(app: () => TestApp) {
+  return {
+    invoiceRow: (id: number) => app().db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    attemptsOf: (invoiceId: number) => app().db.selectFrom('payment_attempts').selectAll().where('invoice_id', '=', invoiceId).orderBy('id').execute(),
+    notificationCount: async () => Number((await app().db.selectFrom('payment_notifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n),
+  };
+}

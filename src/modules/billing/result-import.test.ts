@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Invoice, Member, PaymentImportRow } from '../../platform/db/schema';
 import { FEE_TYPES } from '../../seed/billing';
 import { createTestApp, type TestApp } from '../../test/app';
+import { paymentReads } from '../../test/billing';
 import { type TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
 import { signInMember, signInStaff } from '../../test/sign-in';
@@ -33,7 +34,7 @@ async function memberWithFee(year = 2026, method: 'invoice' | 'direct_debit' | '
   return { member, invoice };
 }
 
-const invoiceRow = (id: number) => t.db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const { invoiceRow } = paymentReads(() => t);
 const overpaymentsOf = (prefix: string) => t.db.selectFrom('overpayments').selectAll().where('source', '=', 'import').where('source_ref', 'like', `${prefix}%`).orderBy('id').execute();
 
 async function upload(c: TestClient, kind: string, data: Buffer, filename = 'result.csv') {

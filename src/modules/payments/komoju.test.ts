@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEE_TYPES } from '../../seed/billing';
 import { createTestApp, type TestApp } from '../../test/app';
-import { billedMember } from '../../test/billing';
+import { billedMember, paymentReads } from '../../test/billing';
 import { type TestClient, textOf } from '../../test/client';
 import { FAKE_KOMOJU_KEY, FakeKomoju, type SignedKomojuEvent } from './fakes/fake-komoju';
 import { KomojuGateway } from './komoju-gateway';
@@ -35,9 +35,7 @@ async function startPay(c: TestClient, no: string, method: string) {
   return href!.split('/sessions/')[1]!;
 }
 
-const invoiceRow = (id: number) => t.db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const attemptsOf = (invoiceId: number) => t.db.selectFrom('payment_attempts').selectAll().where('invoice_id', '=', invoiceId).orderBy('id').execute();
-const notificationCount = async () => Number((await t.db.selectFrom('payment_notifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+const { invoiceRow, attemptsOf, notificationCount } = paymentReads(() => t);
 const deliver = (e: SignedKomojuEvent, headers: Record<string, string> = {}) => t.app.inject({ method: 'POST', url: '/payments/notify/komoju', headers: { ...e.headers, ...headers }, payload: e.body });
 
 describe('KOMOJU', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
-import { billedMember } from '../../test/billing';
+import { billedMember, paymentReads } from '../../test/billing';
 import { type TestClient, textOf } from '../../test/client';
 import { signInMember } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
@@ -32,9 +32,7 @@ async function startPay(c: TestClient, no: string, method: string) {
   return res.headers.location as string;
 }
 
-const invoiceRow = (id: number) => t.db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const attemptsOf = (invoiceId: number) => t.db.selectFrom('payment_attempts').selectAll().where('invoice_id', '=', invoiceId).orderBy('id').execute();
-const notificationCount = async () => Number((await t.db.selectFrom('payment_notifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+const { invoiceRow, attemptsOf, notificationCount } = paymentReads(() => t);
 const postNotice = (body: string, headers: Record<string, string>) => t.app.inject({ method: 'POST', url: '/payments/notify/sandbox', headers, payload: body });
 
 describe('card payment through the sandbox gateway', () => {
