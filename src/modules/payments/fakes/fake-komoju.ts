@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { KomojuGateway, type KomojuPayment, type KomojuSession } from '../komoju-gateway';
-import { FakeServer, type FakeRequest, type FakeResponse } from './http';
+import { type FakeRequest, type FakeResponse, ProviderFake } from './http';
 
 export const FAKE_KOMOJU_KEY = 'sk_test_koushin_komoju';
 const id = () => crypto.randomBytes(13).toString('hex').slice(0, 25);
@@ -25,30 +25,14 @@ export interface SignedKomojuEvent {
  * cancel), honouring X-KOMOJU-IDEMPOTENCY, and HMAC-signed webhooks. Test-only: no validation beyond
  * the key, no hosted page, no refunds.
  */
-export class FakeKomoju {
+export class FakeKomoju extends ProviderFake {
   readonly sessions = new Map<string, FakeKomojuSession>();
-  private byKey = new Map<string, string>();
-  readonly requests: { method: string; path: string; idempotencyKey?: string }[] = [];
-  /** The next create stores its session, then answers 500 (as if our process died before reading it). */
-  failNextCreate = false;
-  private server = new FakeServer((req) => this.handle(req));
 
-  constructor(private opts: { webhookSecret: string; now: () => Date }) {}
-
-  get url(): string {
-    return this.server.url;
+  constructor(private opts: { webhookSecret: string; now: () => Date }) {
+    super();
   }
 
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  private handle(req: FakeRequest): FakeResponse {
+  protected handle(req: FakeRequest): FakeResponse {
     const key = typeof req.headers['x-komoju-idempotency'] === 'string' ? req.headers['x-komoju-idempotency'] : undefined;
     this.requests.push({ method: req.method, path: req.path, idempotencyKey: key });
     if (req.path.startsWith('/sessions/')) return { status: 200, body: '<!doctype html><title>Fake KOMOJU</title><h1>Fake KOMOJU</h1>' };

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import Stripe from 'stripe';
-import { FakeServer, type FakeRequest, type FakeResponse } from './http';
+import { type FakeRequest, type FakeResponse, ProviderFake } from './http';
 
 export const FAKE_STRIPE_KEY = 'sk_test_koushin';
 const id = (prefix: string) => `${prefix}_test_${crypto.randomBytes(12).toString('hex')}`;
@@ -44,30 +44,13 @@ export interface SignedStripeEvent {
  * PaymentIntents cancel), honouring Idempotency-Key, and signed webhooks made with the SDK's own test
  * header. Test-only. It does not validate parameters the way Stripe does, nor run the hosted page.
  */
-export class FakeStripe {
+export class FakeStripe extends ProviderFake {
   readonly sessions = new Map<string, FakeSession>();
   readonly intents = new Map<string, FakeIntent>();
-  private byKey = new Map<string, string>();
-  /** Every request the adapter made: method, path and its Idempotency-Key. */
-  readonly requests: { method: string; path: string; idempotencyKey?: string }[] = [];
-  /** The next create stores its session, then answers 500 (as if our process died before reading it). */
-  failNextCreate = false;
-  private server = new FakeServer((req) => this.handle(req));
   private stripe = new Stripe('sk_test_fake');
 
-  constructor(private opts: { webhookSecret: string; now: () => Date }) {}
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
+  constructor(private opts: { webhookSecret: string; now: () => Date }) {
+    super();
   }
 
   private expanded(s: FakeSession, expand: boolean) {
@@ -79,7 +62,7 @@ export class FakeStripe {
     return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}` } } };
   }
 
-  private handle(req: FakeRequest): FakeResponse {
+  protected handle(req: FakeRequest): FakeResponse {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
     this.requests.push({ method: req.method, path: req.path, idempotencyKey: key });
     if (req.path.startsWith('/pay/')) return { status: 200, body: '<!doctype html><title>Fake Stripe Checkout</title><h1>Fake Stripe Checkout</h1>' };

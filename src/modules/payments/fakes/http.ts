@@ -48,3 +48,31 @@ export class FakeServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/**
+ * What every provider fake shares: its server, the log of the adapter's requests with their idempotency
+ * keys, the objects created per key, and a switch to lose the answer of the next create.
+ */
+export abstract class ProviderFake {
+  protected readonly byKey = new Map<string, string>();
+  /** Every request the adapter made: method, path and its idempotency key. */
+  readonly requests: { method: string; path: string; idempotencyKey?: string }[] = [];
+  /** The next create stores its object, then answers 500 (as if our process died before reading it). */
+  failNextCreate = false;
+  private server = new FakeServer((req) => this.handle(req));
+
+  protected abstract handle(req: FakeRequest): FakeResponse | Promise<FakeResponse>;
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}
