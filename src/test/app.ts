@@ -34,9 +34,12 @@ export async function freshDatabase(): Promise<string> {
   return inject('pgTemplateUrl').replace(/\/koushin_template$/, `/${name}`);
 }
 
-/** The real app (same composition root as production) on a fresh database, real SMTP and real jobs. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const url = await freshDatabase();
+/**
+ * The real app (same composition root as production) on a fresh database, real SMTP and real jobs.
+ * `databaseUrl`: another, already migrated database instead (the backup test's restored copy).
+ */
+export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string } = {}): Promise<TestApp> {
+  const url = opts.databaseUrl ?? await freshDatabase();
   const mail = await new MailCatcher().start();
   const config = loadConfig({
     NODE_ENV: 'test',
