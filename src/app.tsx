@@ -8,7 +8,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerHookHandler } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerHookHandler } from 'fastify';
 import type { Clock } from './platform/clock';
 import type { Config } from './platform/config';
 import type { Db } from './platform/db/database';
@@ -17,6 +17,8 @@ import { translator } from './platform/i18n';
 import type { Jobs } from './platform/jobs';
 import { Mailer, MAIL_JOB, type Transport } from './platform/mail/mailer';
 import { loggerOptions } from './platform/logger';
+import { installMetrics, Metrics } from './platform/metrics';
+import { installRequestContext, requestIdFor } from './platform/request-context';
 import { SessionStore, sessionPolicies, type Realm } from './platform/security/sessions';
 import { LoginThrottle } from './platform/security/throttle';
 import { FileStore, MAX_UPLOAD_BYTES } from './platform/uploads';
@@ -99,6 +101,8 @@ export interface AppDeps {
   mailTransport: Transport | null;
   /** A check the readiness probe runs (the database answers). */
   ready?: () => Promise<boolean>;
+  /** The process's logger (boot.ts), shared with the jobs; otherwise Fastify makes one from the config. */
+  logger?: FastifyBaseLogger;
 }
 
 export interface Services {
@@ -139,6 +143,8 @@ export interface Services {
   sessions: SessionStore;
   /** 監査ログ: the audit trail, searched and exported (read only). */
   auditTrail: AuditTrailService;
+  /** Prometheus metrics at /metrics (decisions/0026). */
+  metrics: Metrics;
 }
 
 const require = createRequire(import.meta.url);
@@ -149,7 +155,8 @@ export function createServices(deps: AppDeps): Services {
   const { config, db, jobs, clock } = deps;
   const sessions = new SessionStore(db, clock);
   const throttle = new LoginThrottle(db, clock);
-  const mailer = new Mailer(db, jobs, deps.mailTransport, config);
+  const metrics = new Metrics({ queues: () => jobs.queueStats() });
+  const mailer = new Mailer(db, jobs, deps.mailTransport, config, metrics);
   const members = new MembersService({ db, clock, mailer, baseUrl: config.baseUrl });
   const refuseDemoPasswords = !config.demoLoginsAllowed;
   const auth = new AuthService({ db, clock, mailer, sessions, throttle, members, baseUrl: config.baseUrl, refuseDemoPasswords });
@@ -162,7 +169,7 @@ export function createServices(deps: AppDeps): Services {
   const overpayments = new OverpaymentsService({ db, clock });
   const invoiceSearch = new InvoiceSearchService({ db, clock, billing });
   const resultImport = new ResultImportService({ db, clock, billing, overpayments, members });
-  const payments = new PaymentsService({ db, clock, billing, overpayments, members, mailer, baseUrl: config.baseUrl, gateway: createGateway(config, clock, sandbox) });
+  const payments = new PaymentsService({ db, clock, billing, overpayments, members, mailer, baseUrl: config.baseUrl, gateway: createGateway(config, clock, sandbox), metrics });
   // Paid by transfer or a result file while numbers were out: cancel them, so nobody pays twice.
   billing.onSettled((event) => payments.onInvoiceSettled(event));
   const receipts = new ReceiptsService({ db, clock, members, issuer: config.receipt, compressPdf: config.env !== 'test' });
@@ -181,7 +188,7 @@ export function createServices(deps: AppDeps): Services {
   const reports = new ReportsService({ cycles, members, applicationList, credits, invoiceSearch, payments, overpayments });
   const reminders = new RemindersService({ db, clock, mailer, members, cycles, applications, billing, payments, credits, baseUrl: config.baseUrl });
   const auditTrail = new AuditTrailService({ db, members, staff });
-  return { auditTrail, certificates, applicationList, reports, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  return { metrics, auditTrail, certificates, applicationList, reports, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -209,10 +216,10 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   const { config } = deps;
   const secure = config.isProduction;
   const app = Fastify({
-    logger: loggerOptions(config),
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config) }),
     trustProxy: config.isProduction,
     bodyLimit: 1_048_576,
-    genReqId: () => crypto.randomUUID(),
+    genReqId: (req) => requestIdFor(req.headers['x-request-id'], config.isProduction),
     routerOptions: { maxParamLength: 200 },
   });
 
@@ -254,6 +261,10 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     },
   });
   await app.register(rateLimit, { global: false });
+
+  // ── Per request: its id through jobs and mail, its duration by route (/metrics) ───────────────
+  installRequestContext(app);
+  installMetrics(app, services.metrics, config);
 
   // ── Per request: language, flash message, sessions of both realms ──────────────────────────────
   const web = createWeb(config, {

@@ -2,6 +2,7 @@ import { type AppDeps, createApp, createServices, type Services } from './app';
 import { systemClock } from './platform/clock';
 import type { Config } from './platform/config';
 import { type Jobs, startJobs } from './platform/jobs';
+import { createLogger } from './platform/logger';
 import { smtpTransport } from './platform/mail/mailer';
 import { type Database, openDatabase } from './platform/runtime';
 
@@ -18,9 +19,10 @@ export interface Booted {
 /** The production wiring, used by `npm start` and the benchmark: database, migrations, jobs, services, app. */
 export async function boot(config: Config): Promise<Booted> {
   const database = await openDatabase(config);
-  const jobs = await startJobs(database.connectionString);
+  const logger = createLogger(config);
+  const jobs = await startJobs(database.connectionString, { logger });
   const deps: AppDeps = {
-    config, db: database.db, jobs, clock: systemClock, mailTransport: smtpTransport(config),
+    config, db: database.db, jobs, clock: systemClock, mailTransport: smtpTransport(config), logger,
     ready: async () => {
       await database.db.selectFrom('settings').select('key').limit(1).execute();
       return true;

@@ -41,6 +41,8 @@ const schema = z
     KOMOJU_SECRET_KEY: z.string().min(1).optional(),
     KOMOJU_WEBHOOK_SECRET: z.string().min(1).optional(),
     KOMOJU_API_BASE: z.string().url().default('https://komoju.com'),
+    // GET /metrics (decisions/0026): the bearer token Prometheus presents; without it production serves no metrics.
+    METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     RECEIPT_REGISTRATION_NUMBER: z.union([z.literal(''), z.string().regex(/^T\d{13}$/, 'must be T followed by 13 digits')]).optional(),
   })
   .superRefine((env, ctx) => {
@@ -85,6 +87,8 @@ export interface Config {
   sandboxGateway: { secret: string } | null;
   /** The real payment gateway, when one is configured (PAYMENT_GATEWAY); null for the sandbox or none. */
   paymentGateway: PaymentGatewayConfig | null;
+  /** The bearer token of GET /metrics; unset: loopback only outside production, none in production. */
+  metricsToken?: string;
 }
 
 export type PaymentGatewayConfig =
@@ -127,6 +131,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     paymentGateway: e.PAYMENT_GATEWAY === 'stripe' ? { kind: 'stripe', secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiBase: e.STRIPE_API_BASE }
       : e.PAYMENT_GATEWAY === 'komoju' ? { kind: 'komoju', secretKey: e.KOMOJU_SECRET_KEY!, webhookSecret: e.KOMOJU_WEBHOOK_SECRET!, apiBase: e.KOMOJU_API_BASE.replace(/\/$/, '') }
       : null,
+    metricsToken: e.METRICS_TOKEN,
     receipt: {
       issuerName: e.RECEIPT_ISSUER_NAME || e.SOCIETY_NAME,
       issuerAddress: e.RECEIPT_ISSUER_ADDRESS || (isProduction ? undefined : DEMO_RECEIPT_ADDRESS),

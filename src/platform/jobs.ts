@@ -1,5 +1,8 @@
 import { fromKysely, PgBoss } from 'pg-boss';
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
 import type { Executor } from './db/database';
+import { currentContext, runWithContext } from './request-context';
 
 export type JobHandler<T> = (data: T) => Promise<void>;
 
@@ -14,10 +17,31 @@ export interface Jobs {
   /** The handler must be idempotent: a job may run again after a failure (its own or a batch-mate's). */
   work<T extends object>(name: string, handler: JobHandler<T>): Promise<void>;
   schedule(name: string, cron: string): Promise<void>;
+  /** Per queue: jobs waiting (queued or waiting for a retry) and the age of the oldest, read when /metrics is scraped. */
+  queueStats(): Promise<QueueStat[]>;
   stop(): Promise<void>;
 }
 
-export async function startJobs(connectionString: string, opts: { schedule?: boolean } = {}): Promise<Jobs> {
+export interface QueueStat {
+  queue: string;
+  waiting: number;
+  /** Seconds since the oldest waiting job was queued; 0 when none waits. */
+  oldestSeconds: number;
+}
+
+/** The request id a job was queued under (see withRequestId), when it was queued during one. */
+interface Traced {
+  requestId?: string;
+}
+
+/** The job data with the id of the request (or job) that queues it, so the work it leads to logs the same id. */
+function withRequestId<T extends object>(data: T): T & Traced {
+  const requestId = currentContext()?.requestId;
+  return requestId && !('requestId' in data) ? { ...data, requestId } : data;
+}
+
+export async function startJobs(connectionString: string, opts: { schedule?: boolean; logger?: FastifyBaseLogger } = {}): Promise<Jobs> {
+  const log: FastifyBaseLogger = opts.logger ?? pino({ level: 'silent' });
   const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4 });
   let stopping = false;
   // During shutdown the database goes away under pg-boss's connections: that is expected, not news.
@@ -35,12 +59,12 @@ export async function startJobs(connectionString: string, opts: { schedule?: boo
   return {
     async send(name, data, tx) {
       await ensureQueue(name);
-      await boss.send(name, data, tx ? { db: fromKysely(tx) } : undefined);
+      await boss.send(name, withRequestId(data), tx ? { db: fromKysely(tx) } : undefined);
     },
     async sendMany(name, data, tx) {
       if (data.length === 0) return;
       await ensureQueue(name);
-      await boss.insert(name, data.map((d) => ({ data: d })), tx ? { db: fromKysely(tx) } : undefined);
+      await boss.insert(name, data.map((d) => ({ data: withRequestId(d) })), tx ? { db: fromKysely(tx) } : undefined);
     },
     async work(name, handler) {
       await ensureQueue(name);
@@ -48,12 +72,19 @@ export async function startJobs(connectionString: string, opts: { schedule?: boo
       // seed's settled invoices, a result file's hundreds) drains in seconds, not at one job per poll.
       // Every job of a batch runs; if one fails, the batch is retried, so handlers must be idempotent
       // (they are: mail delivery skips a sent mail, settled listeners check the state they would change).
-      await boss.work(name, { pollingIntervalSeconds: 0.5, batchSize: 10, burstWhenBatchFull: true }, async (jobs: { data: unknown }[]) => {
+      await boss.work(name, { pollingIntervalSeconds: 0.5, batchSize: 10, burstWhenBatchFull: true }, async (jobs: { id: string; data: unknown }[]) => {
         let failure: unknown;
         for (const job of jobs) {
+          // Each job runs under the id of the request that queued it (a fresh one for a scheduled job): its log
+          // lines, the jobs it queues and the mails it delivers carry that id.
+          const requestId = (job.data as Traced | null)?.requestId ?? `job-${job.id}`;
+          const jobLog = log.child({ reqId: requestId, job: name, jobId: job.id });
+          const started = performance.now();
           try {
-            await handler(job.data as never);
+            await runWithContext({ requestId, log: jobLog }, () => handler(job.data as never));
+            jobLog.info({ ms: Math.round(performance.now() - started) }, 'job done');
           } catch (err) {
+            jobLog.warn({ ms: Math.round(performance.now() - started), err: err instanceof Error ? err.message : String(err) }, 'job failed (retried)');
             failure ??= err;
           }
         }
@@ -63,6 +94,15 @@ export async function startJobs(connectionString: string, opts: { schedule?: boo
     async schedule(name, cron) {
       await ensureQueue(name);
       await boss.schedule(name, cron, {}, { tz: 'Asia/Tokyo' });
+    },
+    async queueStats() {
+      const rows = await boss.getDb().executeSql(
+        `SELECT q.name AS queue, count(j.id)::int AS waiting,
+                coalesce(extract(epoch FROM now() - min(j.created_on)), 0)::float AS oldest
+           FROM pgboss.queue q LEFT JOIN pgboss.job j ON j.name = q.name AND j.state IN ('created', 'retry')
+          GROUP BY q.name ORDER BY q.name`,
+      );
+      return (rows.rows as { queue: string; waiting: number; oldest: number }[]).map((r) => ({ queue: r.queue, waiting: r.waiting, oldestSeconds: Math.max(0, r.oldest) }));
     },
     async stop() {
       stopping = true;

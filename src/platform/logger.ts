@@ -1,4 +1,5 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import { type DestinationStream, type LoggerOptions, pino } from 'pino';
 import type { Config } from './config';
 
 /** Path segments after these prefixes are secrets (reset, confirmation and invitation links). */
@@ -19,6 +20,18 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     serializers: {
       req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
+      res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+      err: pino.stdSerializers.err,
     },
   };
+}
+
+/**
+ * The process's one logger (boot.ts): Fastify's request lines and the jobs' lines (platform/jobs.ts) go
+ * through it, with the same redaction, so a request id can be followed from the request to its mail.
+ */
+export function createLogger(config: Config, destination?: DestinationStream): FastifyBaseLogger {
+  const options = loggerOptions(config);
+  const pinoOptions = (options || { level: 'silent' }) as LoggerOptions;
+  return destination ? pino(pinoOptions, destination) : pino(pinoOptions);
 }

@@ -4,12 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { createApp, createServices, registerJobs, type Services } from '../app';
 import { FakeClock } from '../platform/clock';
 import { type Config, loadConfig } from '../platform/config';
 import { createDb, type Db } from '../platform/db/database';
 import { type Jobs, startJobs } from '../platform/jobs';
+import { createLogger } from '../platform/logger';
 import { smtpTransport } from '../platform/mail/mailer';
 import { MailCatcher } from './smtp';
 
@@ -37,8 +39,9 @@ export async function freshDatabase(): Promise<string> {
 /**
  * The real app (same composition root as production) on a fresh database, real SMTP and real jobs.
  * `databaseUrl`: another, already migrated database instead (the backup test's restored copy).
+ * `logTo`: the process's log lines (requests and jobs, at LOG_LEVEL) go to this stream.
  */
-export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string } = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; logTo?: DestinationStream } = {}): Promise<TestApp> {
   const url = opts.databaseUrl ?? await freshDatabase();
   const mail = await new MailCatcher().start();
   const config = loadConfig({
@@ -55,9 +58,10 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
     ...env,
   });
   const { db } = createDb(url, 5);
-  const jobs = await startJobs(url, { schedule: false });
+  const logger = opts.logTo ? createLogger(config, opts.logTo) : undefined;
+  const jobs = await startJobs(url, { schedule: false, logger });
   const clock = new FakeClock(new Date());
-  const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config) };
+  const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config), logger };
   const services = createServices(deps);
   const app = await createApp(deps, services);
   await registerJobs(deps, services);

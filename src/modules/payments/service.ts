@@ -6,6 +6,7 @@ import { badRequest, notFound, RuleViolation } from '../../platform/errors';
 import { translator, type Locale } from '../../platform/i18n';
 import { addBusinessDays, dateOnly, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Mailer } from '../../platform/mail/mailer';
+import type { Metrics, NotificationOutcome } from '../../platform/metrics';
 import type { OverpaymentsService } from '../billing/overpayments';
 import type { BillingService, InvoiceSettled, InvoiceView } from '../billing/service';
 import { fullName, type MembersService } from '../members/service';
@@ -42,7 +43,7 @@ export interface PaymentState {
 export class PaymentsService {
   private repo = new PaymentsRepository();
 
-  constructor(private deps: { db: Db; clock: Clock; billing: BillingService; overpayments: OverpaymentsService; members: MembersService; mailer: Mailer; baseUrl: string; gateway: Gateway | null }) {}
+  constructor(private deps: { db: Db; clock: Clock; billing: BillingService; overpayments: OverpaymentsService; members: MembersService; mailer: Mailer; baseUrl: string; gateway: Gateway | null; metrics?: Metrics }) {}
 
   get gateway(): Gateway | null {
     return this.deps.gateway;
@@ -197,15 +198,23 @@ export class PaymentsService {
   async notify(gatewayName: string, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<NotifyResult> {
     const gateway = this.deps.gateway;
     if (!gateway || gateway.name !== gatewayName) throw notFound('gateway');
+    const count = (outcome: NotificationOutcome) => this.deps.metrics?.paymentNotification(gateway.name, outcome);
+    count('received');
     let event: GatewayEvent | null;
     try {
       event = await gateway.verifyNotification(headers, rawBody);
     } catch (err) {
-      if (err instanceof BadNotification) throw badRequest(err.message);
+      if (err instanceof BadNotification) {
+        count('rejected');
+        throw badRequest(err.message);
+      }
       throw err;
     }
-    if (!event) return 'ignored';
-    return this.deps.db.transaction().execute(async (tx) => {
+    if (!event) {
+      count('ignored');
+      return 'ignored';
+    }
+    const result = await this.deps.db.transaction().execute(async (tx): Promise<NotifyResult> => {
       const now = this.deps.clock.now();
       const id = await this.repo.recordNotification(tx, { gateway: gateway.name, event_id: event.eventId, gateway_ref: event.ref, payload: rawBody, received_at: now });
       if (id === null) return 'duplicate';
@@ -217,6 +226,8 @@ export class PaymentsService {
       await this.repo.markApplied(tx, id, attempt.id, now);
       return 'applied';
     });
+    count(result);
+    return result;
   }
 
   private async applyTo(attemptId: number, action: AttemptAction, info: { instructions?: PaymentInstructions; expiresAt?: string }): Promise<void> {

@@ -148,6 +148,8 @@ export interface MailsTable {
   last_error: string | null;
   created_at: Timestamp;
   sent_at: TimestampNullable;
+  /** The request (or job) that queued it: its log lines carry the same id (migration 0032). */
+  request_id: ColumnType<string | null, string | null | undefined>;
 }
 
 export interface SettingsTable {

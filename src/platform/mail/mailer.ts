@@ -2,6 +2,8 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../config';
 import type { Db, Executor } from '../db/database';
 import type { Jobs } from '../jobs';
+import type { Metrics } from '../metrics';
+import { currentContext } from '../request-context';
 import { type Locale, type MessageKey, translator } from '../i18n';
 
 export const MAIL_JOB = 'mail.deliver';
@@ -59,7 +61,7 @@ export function smtpTransport(config: Config): Transport | null {
  * commit. A failed delivery is retried by the job and never undoes the business change.
  */
 export class Mailer {
-  constructor(private db: Db, private jobs: Jobs, private transport: Transport | null, private config: Config) {}
+  constructor(private db: Db, private jobs: Jobs, private transport: Transport | null, private config: Config, private metrics?: Metrics) {}
 
   private outboxRow(mail: OutgoingMail) {
     const rendered = renderMail(mail, this.config.societyName[mail.locale]);
@@ -71,6 +73,8 @@ export class Mailer {
       text_body: rendered.text,
       html_body: rendered.html,
       member_id: mail.memberId ?? null,
+      // The request (or job) that queued it: the delivery job runs under the same id (platform/jobs.ts).
+      request_id: currentContext()?.requestId ?? null,
     };
   }
 
@@ -116,11 +120,19 @@ export class Mailer {
       await this.db.updateTable('mails').set({ status: 'sent', sent_at: new Date() }).where('id', '=', mailId).execute();
       return;
     }
+    // The job's logger carries the request id; the line names the mail, never its address or text.
+    const log = currentContext()?.log;
+    const fields = { mailId, template: mail.template, mailRequestId: mail.request_id, attempt: mail.attempts + 1 };
     try {
       await this.transport.send({ from: this.config.mailFrom, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
+      this.metrics?.mailDelivery('sent');
       await this.db.updateTable('mails').set({ status: 'sent', sent_at: new Date(), attempts: mail.attempts + 1, last_error: null }).where('id', '=', mailId).execute();
+      log?.info(fields, 'mail sent');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      this.metrics?.mailDelivery('failed');
+      // An SMTP refusal often quotes the recipient: the log line keeps the reason, not the address.
+      log?.warn({ ...fields, err: message.replace(/[^\s<>"'@]+@[^\s<>"']+/g, '[address]').slice(0, 200) }, 'mail delivery failed');
       await this.db.updateTable('mails').set({ attempts: mail.attempts + 1, last_error: message.slice(0, 500) }).where('id', '=', mailId).execute();
       throw err;
     }
