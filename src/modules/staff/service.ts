@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import QRCode from 'qrcode';
-import { type Actor, audit, auditTrailOfMember } from '../../platform/audit';
+import { type Actor, audit, auditTrailOfMember, systemActor } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { StaffUser } from '../../platform/db/schema';
@@ -172,6 +172,17 @@ export class StaffService {
         params: { name: user.display_name, link: `${baseUrl}/staff/invite/${token}` },
       });
     });
+  }
+
+  /**
+   * `npm run staff:create-admin`: the first administrator of a new installation, invited by mail like any
+   * colleague (password by the link, TOTP at the first sign-in). Refused once an active admin exists: later
+   * administrators are invited on 職員アカウント by an admin, with an audited actor.
+   */
+  async inviteFirstAdmin(input: { email: string; displayName: string }, locale: Locale): Promise<void> {
+    const users = await this.list();
+    if (users.some((u) => u.role === 'admin' && !u.disabled_at)) throw conflict('an administrator exists');
+    await this.invite(systemActor, { ...input, role: 'admin' }, locale);
   }
 
   async isInviteUsable(token: string): Promise<boolean> {
