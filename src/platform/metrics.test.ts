@@ -5,6 +5,7 @@ import { createMember } from '../test/factories';
 import { FEE_TYPES } from '../seed/billing';
 import { billedMember } from '../test/billing';
 import { MAIL_JOB } from './mail/mailer';
+import { ConfigError, loadConfig } from './config';
 import { Metrics } from './metrics';
 
 const TOKEN = 'metrics-token-for-tests-0123456789abcdef';
@@ -36,6 +37,12 @@ const until = async (check: () => Promise<boolean>, ms = 15_000) => {
 };
 
 describe('GET /metrics access', () => {
+  it('METRICS_TOKEN must be long enough to be a secret', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(ConfigError);
+    expect(loadConfig({ METRICS_TOKEN: TOKEN }).metricsToken).toBe(TOKEN);
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+  });
+
   it('refuses a missing or wrong bearer token with 401, from loopback too', async () => {
     const none = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(none.statusCode).toBe(401);
