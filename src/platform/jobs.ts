@@ -1,5 +1,6 @@
 import { fromKysely, PgBoss } from 'pg-boss';
 import type { Executor } from './db/database';
+import { JOB_HEARTBEAT_SECONDS, JOB_RETRY } from './job-retry';
 
 export type JobHandler<T> = (data: T) => Promise<void>;
 
@@ -17,8 +18,21 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-export async function startJobs(connectionString: string, opts: { schedule?: boolean } = {}): Promise<Jobs> {
-  const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4 });
+/**
+ * The timings a test (or an operator) may shorten: the first retry's delay, the heartbeat, and how often
+ * pg-boss looks for jobs whose heartbeat stopped (JOBS_* settings in config.ts; decisions/0023).
+ */
+export interface JobTimings {
+  retryDelaySeconds?: number;
+  heartbeatSeconds?: number;
+  superviseIntervalSeconds?: number;
+}
+
+export async function startJobs(connectionString: string, opts: { schedule?: boolean } & JobTimings = {}): Promise<Jobs> {
+  const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4,
+    // A queue's dead jobs are looked for at most once per monitor interval, so both follow the one setting.
+    ...(opts.superviseIntervalSeconds ? { superviseIntervalSeconds: opts.superviseIntervalSeconds, monitorIntervalSeconds: opts.superviseIntervalSeconds } : {}),
+  });
   let stopping = false;
   // During shutdown the database goes away under pg-boss's connections: that is expected, not news.
   boss.on('error', (err: Error) => {
@@ -28,7 +42,13 @@ export async function startJobs(connectionString: string, opts: { schedule?: boo
   const created = new Set<string>();
   const ensureQueue = async (name: string) => {
     if (created.has(name)) return;
-    await boss.createQueue(name, { retryLimit: 10, retryDelay: 15, retryBackoff: true, retryDelayMax: 600 });
+    // Retries outlast a 10-minute mail outage (job-retry.ts); a job whose worker died (SIGKILL, a lost
+    // machine) fails when its heartbeat stops and is retried, not left active until its 15-minute expiry.
+    // pg-boss applies these when it creates the queue: an existing queue keeps its own (decisions/0023).
+    await boss.createQueue(name, {
+      retryLimit: JOB_RETRY.retryLimit, retryDelay: opts.retryDelaySeconds ?? JOB_RETRY.retryDelay, retryBackoff: true, retryDelayMax: JOB_RETRY.retryDelayMax,
+      heartbeatSeconds: opts.heartbeatSeconds ?? JOB_HEARTBEAT_SECONDS,
+    });
     created.add(name);
   };
 

@@ -52,7 +52,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const { db } = createDb(url, 5);
-  const jobs = await startJobs(url, { schedule: false });
+  const jobs = await startJobs(url, { schedule: false, ...config.jobs });
   const clock = new FakeClock(new Date());
   const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config) };
   const services = createServices(deps);
