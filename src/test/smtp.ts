@@ -20,6 +20,8 @@ export class MailCatcher {
   refusingConnections = false;
   /** Called with each recipient before the message's DATA is accepted (a test can crash the sender there). */
   onRecipient?: (address: string) => void;
+  /** Called with each message once it is kept and before the server answers 250 (a test can crash the sender there). */
+  onMessage?: (mail: ReceivedMail) => void | Promise<void>;
 
   /** Listens on `port` (default: any free one); stop() then start(port) is a server that went away and came back. */
   async start(port = 0): Promise<this> {
@@ -44,9 +46,11 @@ export class MailCatcher {
         simpleParser(stream)
           .then((mail: ParsedMail) => {
             const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
-            this.received.push({ to, subject: mail.subject ?? '', text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '', messageId: mail.messageId ?? '' });
-            callback();
+            const received = { to, subject: mail.subject ?? '', text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '', messageId: mail.messageId ?? '' };
+            this.received.push(received);
+            return this.onMessage?.(received);
           })
+          .then(() => callback())
           .catch((err: Error) => callback(err));
       },
     });

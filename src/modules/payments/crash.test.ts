@@ -164,3 +164,32 @@ describe('the program SIGKILLed between our commit and the mail', () => {
     expect(mail.received.find((r) => r.to.includes(m.email) && r.subject.includes(PAID_SUBJECT))!.messageId).toMatch(new RegExp(`^<mail-${row!.id}\\.[0-9a-z]+@koushin\\.test>$`));
   }, 120_000);
 });
+
+describe('the program SIGKILLed after the SMTP server kept the mail, before we marked it sent', () => {
+  it('the mail is not lost: it is sent again after the restart, with the same Message-ID for the receiver to drop', async () => {
+    const { m, invoice, c, no } = await billedMember();
+    await c.get(`/billing/${no}/pay`);
+    await c.post(`/billing/${no}/pay`, { method: 'card' });
+    const [attempt] = await attemptsOf(invoice.id);
+    // The relay has the message; its 250 never reaches us.
+    mail.onMessage = async (received) => {
+      if (!received.to.includes(m.email)) return;
+      mail.onMessage = undefined;
+      await program.kill();
+    };
+    expect((await deliver(fake.payByCard(attempt!.gateway_ref!))).status).toBe(200);
+    await program.gone();
+    const [row] = await mailRows(m.email);
+    expect(row).toMatchObject({ status: 'queued' });
+    expect(mail.count(m.email, PAID_SUBJECT)).toBe(1);
+
+    await program.start();
+    await until('the 入金確認 mail marked sent', () => mailRows(m.email), (rows) => rows[0]?.status === 'sent');
+    await new Promise((r) => setTimeout(r, 2000));
+    // The one duplicate this window allows, recognisable as one message.
+    const copies = mail.received.filter((r) => r.to.includes(m.email) && r.subject.includes(PAID_SUBJECT));
+    expect(copies).toHaveLength(2);
+    expect(new Set(copies.map((r) => r.messageId))).toEqual(new Set([expect.stringMatching(new RegExp(`^<mail-${row!.id}\\.`))]));
+    expect(await mailRows(m.email)).toHaveLength(1);
+  }, 120_000);
+});
