@@ -20,7 +20,7 @@ export interface Booted {
 export async function boot(config: Config): Promise<Booted> {
   const database = await openDatabase(config);
   const logger = createLogger(config);
-  const jobs = await startJobs(database.connectionString, { logger });
+  const jobs = await startJobs(database.connectionString, { logger, ...config.jobs });
   const deps: AppDeps = {
     config, db: database.db, jobs, clock: systemClock, mailTransport: smtpTransport(config), logger,
     ready: async () => {

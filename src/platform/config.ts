@@ -43,6 +43,12 @@ const schema = z
     KOMOJU_API_BASE: z.string().url().default('https://komoju.com'),
     // GET /metrics (decisions/0026): the bearer token Prometheus presents; without it production serves no metrics.
     METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Background jobs (decisions/0023): the first retry's delay (doubling up to 10 minutes), the worker's
+    // heartbeat (a dead worker's job is retried once it is this old) and how often pg-boss checks for that.
+    // The defaults are production's; tests shorten them to prove a crash or an outage in seconds.
+    JOBS_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
+    JOBS_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+    JOBS_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     RECEIPT_REGISTRATION_NUMBER: z.union([z.literal(''), z.string().regex(/^T\d{13}$/, 'must be T followed by 13 digits')]).optional(),
   })
   .superRefine((env, ctx) => {
@@ -89,6 +95,8 @@ export interface Config {
   paymentGateway: PaymentGatewayConfig | null;
   /** The bearer token of GET /metrics; unset: loopback only outside production, none in production. */
   metricsToken?: string;
+  /** pg-boss timings (JOBS_*): retry delay, heartbeat, supervision interval, in seconds. */
+  jobs: { retryDelaySeconds: number; heartbeatSeconds: number; superviseIntervalSeconds: number };
 }
 
 export type PaymentGatewayConfig =
@@ -132,6 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : e.PAYMENT_GATEWAY === 'komoju' ? { kind: 'komoju', secretKey: e.KOMOJU_SECRET_KEY!, webhookSecret: e.KOMOJU_WEBHOOK_SECRET!, apiBase: e.KOMOJU_API_BASE.replace(/\/$/, '') }
       : null,
     metricsToken: e.METRICS_TOKEN,
+    jobs: { retryDelaySeconds: e.JOBS_RETRY_DELAY_SECONDS, heartbeatSeconds: e.JOBS_HEARTBEAT_SECONDS, superviseIntervalSeconds: e.JOBS_SUPERVISE_SECONDS },
     receipt: {
       issuerName: e.RECEIPT_ISSUER_NAME || e.SOCIETY_NAME,
       issuerAddress: e.RECEIPT_ISSUER_ADDRESS || (isProduction ? undefined : DEMO_RECEIPT_ADDRESS),

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import type { Executor } from './db/database';
 import { currentContext, runWithContext } from './request-context';
+import { JOB_HEARTBEAT_SECONDS, JOB_RETRY } from './job-retry';
 
 export type JobHandler<T> = (data: T) => Promise<void>;
 
@@ -40,9 +41,22 @@ function withRequestId<T extends object>(data: T): T & Traced {
   return requestId && !('requestId' in data) ? { ...data, requestId } : data;
 }
 
-export async function startJobs(connectionString: string, opts: { schedule?: boolean; logger?: FastifyBaseLogger } = {}): Promise<Jobs> {
+/**
+ * The timings a test (or an operator) may shorten: the first retry's delay, the heartbeat, and how often
+ * pg-boss looks for jobs whose heartbeat stopped (JOBS_* settings in config.ts; decisions/0023).
+ */
+export interface JobTimings {
+  retryDelaySeconds?: number;
+  heartbeatSeconds?: number;
+  superviseIntervalSeconds?: number;
+}
+
+export async function startJobs(connectionString: string, opts: { schedule?: boolean; logger?: FastifyBaseLogger } & JobTimings = {}): Promise<Jobs> {
   const log: FastifyBaseLogger = opts.logger ?? pino({ level: 'silent' });
-  const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4 });
+  const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4,
+    // A queue's dead jobs are looked for at most once per monitor interval, so both follow the one setting.
+    ...(opts.superviseIntervalSeconds ? { superviseIntervalSeconds: opts.superviseIntervalSeconds, monitorIntervalSeconds: opts.superviseIntervalSeconds } : {}),
+  });
   let stopping = false;
   // During shutdown the database goes away under pg-boss's connections: that is expected, not news.
   boss.on('error', (err: Error) => {
@@ -52,7 +66,13 @@ export async function startJobs(connectionString: string, opts: { schedule?: boo
   const created = new Set<string>();
   const ensureQueue = async (name: string) => {
     if (created.has(name)) return;
-    await boss.createQueue(name, { retryLimit: 10, retryDelay: 15, retryBackoff: true, retryDelayMax: 600 });
+    // Retries outlast a 10-minute mail outage (job-retry.ts); a job whose worker died (SIGKILL, a lost
+    // machine) fails when its heartbeat stops and is retried, not left active until its 15-minute expiry.
+    // pg-boss applies these when it creates the queue: an existing queue keeps its own (decisions/0023).
+    await boss.createQueue(name, {
+      retryLimit: JOB_RETRY.retryLimit, retryDelay: opts.retryDelaySeconds ?? JOB_RETRY.retryDelay, retryBackoff: true, retryDelayMax: JOB_RETRY.retryDelayMax,
+      heartbeatSeconds: opts.heartbeatSeconds ?? JOB_HEARTBEAT_SECONDS,
+    });
     created.add(name);
   };
 

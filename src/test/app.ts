@@ -59,7 +59,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
   });
   const { db } = createDb(url, 5);
   const logger = opts.logTo ? createLogger(config, opts.logTo) : undefined;
-  const jobs = await startJobs(url, { schedule: false, logger });
+  const jobs = await startJobs(url, { schedule: false, logger, ...config.jobs });
   const clock = new FakeClock(new Date());
   const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config), logger };
   const services = createServices(deps);

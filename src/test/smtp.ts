@@ -6,6 +6,7 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  messageId: string;
 }
 
 /** A real SMTP server on loopback that keeps what it receives, for tests to read. */
@@ -15,12 +16,27 @@ export class MailCatcher {
   port = 0;
   /** Set to refuse every message with a temporary failure (a mail server that is down). */
   refusing = false;
+  /** Set to answer every connection with 421 before the greeting (a server shedding load). */
+  refusingConnections = false;
+  /** Called with each recipient before the message's DATA is accepted (a test can crash the sender there). */
+  onRecipient?: (address: string) => void;
+  /** Called with each message once it is kept and before the server answers 250 (a test can crash the sender there). */
+  onMessage?: (mail: ReceivedMail) => void | Promise<void>;
 
-  async start(): Promise<this> {
+  /** Listens on `port` (default: any free one); stop() then start(port) is a server that went away and came back. */
+  async start(port = 0): Promise<this> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onConnect: (_session, callback) => {
+        if (this.refusingConnections) return callback(Object.assign(new Error('too busy, try again later'), { responseCode: 421 }));
+        callback();
+      },
+      onRcptTo: (address, _session, callback) => {
+        this.onRecipient?.(address.address);
+        callback();
+      },
       onData: (stream, _session, callback) => {
         if (this.refusing) {
           stream.resume();
@@ -30,13 +46,17 @@ export class MailCatcher {
         simpleParser(stream)
           .then((mail: ParsedMail) => {
             const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
-            this.received.push({ to, subject: mail.subject ?? '', text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '' });
-            callback();
+            const received = { to, subject: mail.subject ?? '', text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '', messageId: mail.messageId ?? '' };
+            this.received.push(received);
+            return this.onMessage?.(received);
           })
+          .then(() => callback())
           .catch((err: Error) => callback(err));
       },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    // A sender that dies mid-session (the crash tests kill it) resets its connection: expected, not a failure.
+    this.server.on('error', () => {});
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', () => resolve()));
     this.port = (this.server.server.address() as { port: number }).port;
     return this;
   }

@@ -22,7 +22,16 @@ export interface OutgoingMail {
 }
 
 export interface Transport {
-  send(mail: { from: string; to: string; subject: string; text: string; html: string }): Promise<void>;
+  send(mail: { from: string; to: string; subject: string; text: string; html: string; messageId: string }): Promise<void>;
+}
+
+/**
+ * One Message-ID per outbox row, the same on every retry: if we die after the SMTP server accepted a mail
+ * but before we marked it sent, the resend carries the same id and a receiver can drop it (decisions/0023).
+ */
+export function messageIdFor(mail: { id: number; created_at: Date }, mailFrom: string): string {
+  const domain = mailFrom.match(/@([^>\s]+)/)?.[1] ?? 'koushin.localhost';
+  return `<mail-${mail.id}.${mail.created_at.getTime().toString(36)}@${domain}>`;
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -52,6 +61,10 @@ export function smtpTransport(config: Config): Transport | null {
     auth: config.smtp.user ? { user: config.smtp.user, pass: config.smtp.pass ?? '' } : undefined,
     // Loopback test servers have no certificate; production SMTP must have one.
     tls: config.isProduction ? undefined : { rejectUnauthorized: false },
+    // Bounded well inside a job's heartbeat-kept life: a hung server fails the try, and the retry comes later.
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
   });
   return { send: async (m) => void (await transporter.sendMail(m)) };
 }
@@ -111,7 +124,10 @@ export class Mailer {
     return this.db.selectFrom('mails').selectAll().where('member_id', '=', memberId).where('id', '=', mailId).executeTakeFirst();
   }
 
-  /** The job handler. Idempotent: a mail already sent is not sent again. */
+  /**
+   * The job handler. Idempotent: a mail already sent is not sent again. A refused try marks the row
+   * `failed` with the server's answer (the staff member page shows it); the job's retry sends it later.
+   */
   async deliver(mailId: number): Promise<void> {
     const mail = await this.db.selectFrom('mails').selectAll().where('id', '=', mailId).executeTakeFirst();
     if (!mail || mail.status === 'sent') return;
@@ -124,7 +140,7 @@ export class Mailer {
     const log = currentContext()?.log;
     const fields = { mailId, template: mail.template, mailRequestId: mail.request_id, attempt: mail.attempts + 1 };
     try {
-      await this.transport.send({ from: this.config.mailFrom, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
+      await this.transport.send({ from: this.config.mailFrom, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body, messageId: messageIdFor(mail, this.config.mailFrom) });
       this.metrics?.mailDelivery('sent');
       await this.db.updateTable('mails').set({ status: 'sent', sent_at: new Date(), attempts: mail.attempts + 1, last_error: null }).where('id', '=', mailId).execute();
       log?.info(fields, 'mail sent');
@@ -133,7 +149,7 @@ export class Mailer {
       this.metrics?.mailDelivery('failed');
       // An SMTP refusal often quotes the recipient: the log line keeps the reason, not the address.
       log?.warn({ ...fields, err: message.replace(/[^\s<>"'@]+@[^\s<>"']+/g, '[address]').slice(0, 200) }, 'mail delivery failed');
-      await this.db.updateTable('mails').set({ attempts: mail.attempts + 1, last_error: message.slice(0, 500) }).where('id', '=', mailId).execute();
+      await this.db.updateTable('mails').set({ status: 'failed', attempts: mail.attempts + 1, last_error: message.slice(0, 500) }).where('id', '=', mailId).execute();
       throw err;
     }
   }

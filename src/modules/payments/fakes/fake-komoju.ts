@@ -32,7 +32,7 @@ export class FakeKomoju extends ProviderFake {
     super();
   }
 
-  protected handle(req: FakeRequest): FakeResponse {
+  protected async handle(req: FakeRequest): Promise<FakeResponse> {
     const key = typeof req.headers['x-komoju-idempotency'] === 'string' ? req.headers['x-komoju-idempotency'] : undefined;
     this.requests.push({ method: req.method, path: req.path, idempotencyKey: key });
     if (req.path.startsWith('/sessions/')) return { status: 200, body: '<!doctype html><title>Fake KOMOJU</title><h1>Fake KOMOJU</h1>' };
@@ -50,6 +50,7 @@ export class FakeKomoju extends ProviderFake {
       };
       this.sessions.set(sid, s);
       if (key) this.byKey.set(key, sid);
+      await this.created();
       if (this.failNextCreate) {
         this.failNextCreate = false;
         return { status: 500, body: { error: { code: 'internal_server_error' } } };

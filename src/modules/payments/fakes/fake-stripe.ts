@@ -62,7 +62,7 @@ export class FakeStripe extends ProviderFake {
     return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}` } } };
   }
 
-  protected handle(req: FakeRequest): FakeResponse {
+  protected async handle(req: FakeRequest): Promise<FakeResponse> {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
     this.requests.push({ method: req.method, path: req.path, idempotencyKey: key });
     if (req.path.startsWith('/pay/')) return { status: 200, body: '<!doctype html><title>Fake Stripe Checkout</title><h1>Fake Stripe Checkout</h1>' };
@@ -82,6 +82,7 @@ export class FakeStripe extends ProviderFake {
       s.url = `${this.url}/pay/${s.id}`;
       this.sessions.set(s.id, s);
       if (key) this.byKey.set(key, s.id);
+      await this.created();
       if (this.failNextCreate) {
         this.failNextCreate = false;
         return { status: 500, body: { error: { type: 'api_error', message: 'fake: lost response' } }, headers: { 'stripe-should-retry': 'false' } };

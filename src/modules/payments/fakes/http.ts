@@ -59,9 +59,21 @@ export abstract class ProviderFake {
   readonly requests: { method: string; path: string; idempotencyKey?: string }[] = [];
   /** The next create stores its object, then answers 500 (as if our process died before reading it). */
   failNextCreate = false;
+  /**
+   * Runs once, when the next create has stored its object and before it answers: a test kills our
+   * process there, so the gateway has the payment and our transaction recording it never committed.
+   */
+  beforeNextCreateAnswer?: () => void | Promise<void>;
   private server = new FakeServer((req) => this.handle(req));
 
   protected abstract handle(req: FakeRequest): FakeResponse | Promise<FakeResponse>;
+
+  /** For a fake's create handler, once its object is stored. */
+  protected async created(): Promise<void> {
+    const hook = this.beforeNextCreateAnswer;
+    this.beforeNextCreateAnswer = undefined;
+    await hook?.();
+  }
 
   get url(): string {
     return this.server.url;
