@@ -14,7 +14,7 @@ import type { Config } from './platform/config';
 import type { Db } from './platform/db/database';
 import { AppError, RuleViolation } from './platform/errors';
 import { translator } from './platform/i18n';
-import type { Jobs } from './platform/jobs';
+import { HEARTBEAT_JOB, type Jobs } from './platform/jobs';
 import { Mailer, MAIL_JOB, type Transport } from './platform/mail/mailer';
 import { loggerOptions } from './platform/logger';
 import { SessionStore, sessionPolicies, type Realm } from './platform/security/sessions';
@@ -203,6 +203,11 @@ export async function registerJobs(deps: AppDeps, services: Services): Promise<v
   // お知らせメール: every rule once a day with the clock's today; each reminder at most once per member and event.
   await deps.jobs.work(REMINDERS_JOB, async () => void (await services.reminders.runDaily()));
   await deps.jobs.schedule(REMINDERS_JOB, '0 8 * * *');
+  // Does nothing: its jobs in pgboss.job show the scheduler creating one job per minute however many instances run.
+  if (deps.config.jobsHeartbeat) {
+    await deps.jobs.work(HEARTBEAT_JOB, async () => {});
+    await deps.jobs.schedule(HEARTBEAT_JOB, '* * * * *');
+  }
 }
 
 export async function createApp(deps: AppDeps, services = createServices(deps)): Promise<FastifyInstance> {

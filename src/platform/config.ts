@@ -28,6 +28,8 @@ const schema = z
     SOCIETY_NAME_EN: z.string().default('The Japanese Circulation Society'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AUTH_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+    // A harmless job scheduled every minute, so a scale-out test can watch cron ticks without waiting hours.
+    JOBS_HEARTBEAT: bool,
     // 領収書 issuer (発行者): name, address, 適格請求書発行事業者登録番号 (T + 13 digits).
     RECEIPT_ISSUER_NAME: z.string().optional(),
     RECEIPT_ISSUER_ADDRESS: z.string().optional(),
@@ -77,6 +79,8 @@ export interface Config {
   logLevel: string;
   /** Per IP and minute, on the endpoints that take a secret or send mail. */
   authRateLimit: number;
+  /** Schedules `platform.heartbeat` every minute (JOBS_HEARTBEAT; off by default): one job per tick cluster-wide. */
+  jobsHeartbeat: boolean;
   /** Demo logins are refused in production whatever the database holds. */
   demoLoginsAllowed: boolean;
   /** Who issues 領収書: printed on every receipt. The registration number only when set (demo value outside production). */
@@ -122,6 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     societyName: { ja: e.SOCIETY_NAME, en: e.SOCIETY_NAME_EN },
     logLevel: e.LOG_LEVEL,
     authRateLimit: e.AUTH_RATE_LIMIT,
+    jobsHeartbeat: e.JOBS_HEARTBEAT,
     demoLoginsAllowed: !isProduction,
     sandboxGateway: isProduction || (e.PAYMENT_GATEWAY ?? 'sandbox') !== 'sandbox' ? null : { secret: e.SANDBOX_GATEWAY_SECRET ?? 'dev-only-sandbox-gateway-secret' },
     paymentGateway: e.PAYMENT_GATEWAY === 'stripe' ? { kind: 'stripe', secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiBase: e.STRIPE_API_BASE }

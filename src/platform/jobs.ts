@@ -1,6 +1,9 @@
 import { fromKysely, PgBoss } from 'pg-boss';
 import type { Executor } from './db/database';
 
+/** The do-nothing job scheduled every minute when JOBS_HEARTBEAT is set (app.tsx registerJobs). */
+export const HEARTBEAT_JOB = 'platform.heartbeat';
+
 export type JobHandler<T> = (data: T) => Promise<void>;
 
 export interface Jobs {
