@@ -93,6 +93,8 @@ import { StaffService } from './modules/staff/service';
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** A read replica (DATABASE_REPLICA_URL) for the dashboard and exports; they read the primary when unset. */
+  readDb?: Db;
   jobs: Jobs;
   clock: Clock;
   /** null: no SMTP (development), mail lives only in the outbox page. */
@@ -133,6 +135,8 @@ export interface Services {
   applicationList: ApplicationListService;
   /** ダッシュボード: the current cycle's figures. */
   reports: ReportsService;
+  /** What the dashboard and the exports read through: the same services on the read replica when there is one. */
+  reportReads: ReportReads;
   /** お知らせメール (daily, once per member and event) and the deadlines as iCalendar. */
   reminders: RemindersService;
   mailer: Mailer;
@@ -140,6 +144,8 @@ export interface Services {
   /** 監査ログ: the audit trail, searched and exported (read only). */
   auditTrail: AuditTrailService;
 }
+
+type ReportReads = Pick<Services, 'cycles' | 'members' | 'applicationList' | 'credits' | 'billing' | 'invoiceSearch' | 'payments' | 'overpayments'>;
 
 const require = createRequire(import.meta.url);
 const tokensCss = fs.readFileSync(require.resolve('@digital-go-jp/design-tokens/dist/tokens.css'), 'utf8');
@@ -178,10 +184,12 @@ export function createServices(deps: AppDeps): Services {
   const certificates = new CertificatesService({ db, clock, members, cycles, applications, secret: config.sessionSecret, baseUrl: config.baseUrl, societyName: config.societyName.ja, compressPdf: config.env !== 'test' });
   const cycleAdmin = new CycleAdminService({ db, clock, cycles, submittedInCycle: (cycleId, tx) => applications.submittedInCycle(cycleId, tx) });
   const applicationList = new ApplicationListService({ db, clock, members });
-  const reports = new ReportsService({ cycles, members, applicationList, credits, invoiceSearch, payments, overpayments });
+  // The dashboard and the exports only read, and may be seconds behind: the same services built on the replica.
+  const reportReads: ReportReads = deps.readDb ? createServices({ ...deps, db: deps.readDb, readDb: undefined }) : { cycles, members, applicationList, credits, billing, invoiceSearch, payments, overpayments };
+  const reports = new ReportsService(reportReads);
   const reminders = new RemindersService({ db, clock, mailer, members, cycles, applications, billing, payments, credits, baseUrl: config.baseUrl });
   const auditTrail = new AuditTrailService({ db, members, staff });
-  return { auditTrail, certificates, applicationList, reports, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  return { auditTrail, certificates, applicationList, reports, reportReads, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
@@ -432,8 +440,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   applicationListRoutes(app, { web, cycles: services.cycles, list: services.applicationList, requireStaff });
   paymentListRoutes(app, { web, payments: services.payments, members: services.members, requireStaff });
-  reportRoutes(app, { web, clock: deps.clock, reports: services.reports, cycles: services.cycles, members: services.members, applicationList: services.applicationList,
-    credits: services.credits, billing: services.billing, invoiceSearch: services.invoiceSearch, payments: services.payments, requireStaff });
+  reportRoutes(app, { web, clock: deps.clock, reports: services.reports, ...services.reportReads, requireStaff });
   auditRoutes(app, { web, audit: services.auditTrail, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
   if (!config.isProduction) devMailRoutes(app, { web, mailer: services.mailer });

@@ -20,7 +20,7 @@ export async function boot(config: Config): Promise<Booted> {
   const database = await openDatabase(config);
   const jobs = await startJobs(database.connectionString);
   const deps: AppDeps = {
-    config, db: database.db, jobs, clock: systemClock, mailTransport: smtpTransport(config),
+    config, db: database.db, readDb: database.readDb, jobs, clock: systemClock, mailTransport: smtpTransport(config),
     ready: async () => {
       await database.db.selectFrom('settings').select('key').limit(1).execute();
       return true;

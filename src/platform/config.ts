@@ -16,6 +16,8 @@ const schema = z
     DATA_DIR: z.string().default('.data'),
     DATABASE_URL: z.string().url().optional(),
     DATABASE_MIGRATION_URL: z.string().url().optional(),
+    // A read replica for the dashboard and the CSV exports (decisions/0024); the primary when unset.
+    DATABASE_REPLICA_URL: z.string().url().optional(),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     BASE_URL: z.string().url().optional(),
     SMTP_HOST: z.string().optional(),
@@ -54,6 +56,7 @@ const schema = z
       }
     }
     if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_MIGRATION_URL'], message: 'needs DATABASE_URL (the embedded server has one role)' });
+    if (env.DATABASE_REPLICA_URL && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICA_URL'], message: 'needs DATABASE_URL (the embedded server has no replica)' });
     if (env.NODE_ENV !== 'production') return;
     if (gateway === 'sandbox') ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY'], message: 'sandbox is refused in production (stripe, komoju or none)' });
     const required = ['DATABASE_URL', 'SESSION_SECRET', 'BASE_URL', 'SMTP_HOST', 'MAIL_FROM'] as const;
@@ -71,6 +74,8 @@ export interface Config {
   databaseUrl?: string;
   /** The owner's connection for migrations, when the app's own role may not change the schema (decisions/0016). */
   databaseMigrationUrl?: string;
+  /** A read replica of DATABASE_URL for the dashboard and exports, which may lag by seconds (decisions/0024). */
+  databaseReplicaUrl?: string;
   sessionSecret: string;
   baseUrl: string;
   smtp?: { host: string; port: number; secure: boolean; user?: string; pass?: string };
@@ -117,6 +122,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL,
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     smtp: e.SMTP_HOST

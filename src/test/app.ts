@@ -52,9 +52,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const { db } = createDb(url, 5);
+  const readDb = config.databaseReplicaUrl ? createDb(config.databaseReplicaUrl, 2).db : undefined;
   const jobs = await startJobs(url, { schedule: false });
   const clock = new FakeClock(new Date());
-  const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config) };
+  const deps = { config, db, readDb, jobs, clock, mailTransport: smtpTransport(config) };
   const services = createServices(deps);
   const app = await createApp(deps, services);
   await registerJobs(deps, services);
@@ -65,6 +66,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await app.close();
       await jobs.stop();
       await db.destroy();
+      await readDb?.destroy();
       await mail.stop();
       fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
