@@ -15,6 +15,7 @@ import type { Db } from './platform/db/database';
 import { AppError, RuleViolation } from './platform/errors';
 import { translator } from './platform/i18n';
 import { HEARTBEAT_JOB, type Jobs } from './platform/jobs';
+import { postgresRateLimitStore, purgeRateLimits } from './platform/security/rate-limit-store';
 import { Mailer, MAIL_JOB, type Transport } from './platform/mail/mailer';
 import { loggerOptions } from './platform/logger';
 import { SessionStore, sessionPolicies, type Realm } from './platform/security/sessions';
@@ -195,7 +196,10 @@ export function createServices(deps: AppDeps): Services {
 /** Work that runs in the background: mail delivery and housekeeping. */
 export async function registerJobs(deps: AppDeps, services: Services): Promise<void> {
   await deps.jobs.work<{ mailId: number }>(MAIL_JOB, (data) => services.mailer.deliver(data.mailId));
-  await deps.jobs.work('sessions.purge', async () => void (await services.sessions.purgeExpired()));
+  await deps.jobs.work('sessions.purge', async () => {
+    await services.sessions.purgeExpired();
+    await purgeRateLimits(deps.db);
+  });
   await deps.jobs.schedule('sessions.purge', '*/15 * * * *');
   // 年会費: one invoice per member when the fiscal year begins (idempotent, so a rerun is harmless).
   await deps.jobs.work('billing.annual-fees', async () => void (await services.billing.runAnnualFees()));
@@ -266,7 +270,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       return typeof field === 'string' ? field : (field as { value?: string } | undefined)?.value;
     },
   });
-  await app.register(rateLimit, { global: false });
+  // Counted in PostgreSQL, so N instances allow what one does (decisions/0024).
+  await app.register(rateLimit, { global: false, store: postgresRateLimitStore(deps.db) });
 
   // ── Per request: language, flash message, sessions of both realms ──────────────────────────────
   const web = createWeb(config, {

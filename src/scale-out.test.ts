@@ -227,6 +227,17 @@ describe('the rules hold under concurrent requests split across instances', () =
   });
 });
 
+describe('rate limits count for the whole deployment', () => {
+  it('the per-IP limit of /verify (30 a minute) allows 30 of 40 requests split over both instances, not 30 on each', async () => {
+    const before = proxy.hits.slice();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`${proxy.url}/verify/not-a-certificate-${i}`)));
+    expect(proxy.hits.map((h, i) => h - before[i]!)).toEqual([20, 20]);
+    const codes = answers.map((r) => r.status);
+    expect(codes.filter((s) => s === 429)).toHaveLength(10);
+    expect(codes.filter((s) => s === 404)).toHaveLength(30);
+  });
+});
+
 describe('scheduled jobs', () => {
   it('both instances registered one schedule per job, and the heartbeat makes one job per minute, each run once', async () => {
     const schedules = await sql<{ name: string; n: number }>`SELECT name, count(*)::int AS n FROM pgboss.schedule GROUP BY name ORDER BY name`.execute(db);
