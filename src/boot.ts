@@ -18,7 +18,7 @@ export interface Booted {
 /** The production wiring, used by `npm start` and the benchmark: database, migrations, jobs, services, app. */
 export async function boot(config: Config): Promise<Booted> {
   const database = await openDatabase(config);
-  const jobs = await startJobs(database.connectionString);
+  const jobs = await startJobs(database.connectionString, { cronMonitorSeconds: config.jobsHeartbeat ? 5 : undefined });
   const deps: AppDeps = {
     config, db: database.db, readDb: database.readDb, jobs, clock: systemClock, mailTransport: smtpTransport(config),
     ready: async () => {

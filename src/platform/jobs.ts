@@ -20,8 +20,12 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-export async function startJobs(connectionString: string, opts: { schedule?: boolean } = {}): Promise<Jobs> {
-  const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4 });
+/**
+ * `cronMonitorSeconds`: how often this instance looks for due schedules (pg-boss's default 30 s); shorter
+ * with JOBS_HEARTBEAT, so a test sees many competing cron passes of two instances in a minute.
+ */
+export async function startJobs(connectionString: string, opts: { schedule?: boolean; cronMonitorSeconds?: number } = {}): Promise<Jobs> {
+  const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4, ...(opts.cronMonitorSeconds ? { cronMonitorIntervalSeconds: opts.cronMonitorSeconds } : {}) });
   let stopping = false;
   // During shutdown the database goes away under pg-boss's connections: that is expected, not news.
   boss.on('error', (err: Error) => {
