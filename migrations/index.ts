@@ -18,6 +18,7 @@ import * as m0021 from './0021_certificates';
 import * as m0022 from './0022_report_indexes';
 import * as m0023 from './0023_reminders';
 import * as m0025 from './0025_member_360';
+import * as m0029 from './0029_rate_limits';
 import * as m0032 from './0032_operations';
 
 /** Every migration, in order. A new file is added here; none is ever edited or removed. */
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
   '0022_report_indexes': m0022,
   '0023_reminders': m0023,
   '0025_member_360': m0025,
+  '0029_rate_limits': m0029,
   '0032_operations': m0032,
 };

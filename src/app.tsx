@@ -14,7 +14,8 @@ import type { Config } from './platform/config';
 import type { Db } from './platform/db/database';
 import { AppError, RuleViolation } from './platform/errors';
 import { translator } from './platform/i18n';
-import type { Jobs } from './platform/jobs';
+import { HEARTBEAT_JOB, type Jobs } from './platform/jobs';
+import { postgresRateLimitStore, purgeRateLimits } from './platform/security/rate-limit-store';
 import { Mailer, MAIL_JOB, type Transport } from './platform/mail/mailer';
 import { loggerOptions } from './platform/logger';
 import { installMetrics, Metrics } from './platform/metrics';
@@ -95,6 +96,8 @@ import { StaffService } from './modules/staff/service';
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** A read replica (DATABASE_REPLICA_URL) for the dashboard and exports; they read the primary when unset. */
+  readDb?: Db;
   jobs: Jobs;
   clock: Clock;
   /** null: no SMTP (development), mail lives only in the outbox page. */
@@ -137,6 +140,8 @@ export interface Services {
   applicationList: ApplicationListService;
   /** ダッシュボード: the current cycle's figures. */
   reports: ReportsService;
+  /** What the dashboard and the exports read through: the same services on the read replica when there is one. */
+  reportReads: ReportReads;
   /** お知らせメール (daily, once per member and event) and the deadlines as iCalendar. */
   reminders: RemindersService;
   mailer: Mailer;
@@ -146,6 +151,8 @@ export interface Services {
   /** Prometheus metrics at /metrics (decisions/0026). */
   metrics: Metrics;
 }
+
+type ReportReads = Pick<Services, 'cycles' | 'members' | 'applicationList' | 'credits' | 'billing' | 'invoiceSearch' | 'payments' | 'overpayments'>;
 
 const require = createRequire(import.meta.url);
 const tokensCss = fs.readFileSync(require.resolve('@digital-go-jp/design-tokens/dist/tokens.css'), 'utf8');
@@ -185,16 +192,21 @@ export function createServices(deps: AppDeps): Services {
   const certificates = new CertificatesService({ db, clock, members, cycles, applications, secret: config.sessionSecret, baseUrl: config.baseUrl, societyName: config.societyName.ja, compressPdf: config.env !== 'test' });
   const cycleAdmin = new CycleAdminService({ db, clock, cycles, submittedInCycle: (cycleId, tx) => applications.submittedInCycle(cycleId, tx) });
   const applicationList = new ApplicationListService({ db, clock, members });
-  const reports = new ReportsService({ cycles, members, applicationList, credits, invoiceSearch, payments, overpayments });
+  // The dashboard and the exports only read, and may be seconds behind: the same services built on the replica.
+  const reportReads: ReportReads = deps.readDb ? createServices({ ...deps, db: deps.readDb, readDb: undefined }) : { cycles, members, applicationList, credits, billing, invoiceSearch, payments, overpayments };
+  const reports = new ReportsService(reportReads);
   const reminders = new RemindersService({ db, clock, mailer, members, cycles, applications, billing, payments, credits, baseUrl: config.baseUrl });
   const auditTrail = new AuditTrailService({ db, members, staff });
-  return { metrics, auditTrail, certificates, applicationList, reports, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
+  return { metrics, auditTrail, certificates, applicationList, reports, reportReads, reminders, members, auth, notices, staff, checkin, cycles, cycleAdmin, billing, overpayments, invoiceSearch, resultImport, receipts, payments, sandbox, credits, creditImport, attendance, mailer, sessions, api, applications };
 }
 
 /** Work that runs in the background: mail delivery and housekeeping. */
 export async function registerJobs(deps: AppDeps, services: Services): Promise<void> {
   await deps.jobs.work<{ mailId: number }>(MAIL_JOB, (data) => services.mailer.deliver(data.mailId));
-  await deps.jobs.work('sessions.purge', async () => void (await services.sessions.purgeExpired()));
+  await deps.jobs.work('sessions.purge', async () => {
+    await services.sessions.purgeExpired();
+    await purgeRateLimits(deps.db);
+  });
   await deps.jobs.schedule('sessions.purge', '*/15 * * * *');
   // 年会費: one invoice per member when the fiscal year begins (idempotent, so a rerun is harmless).
   await deps.jobs.work('billing.annual-fees', async () => void (await services.billing.runAnnualFees()));
@@ -210,6 +222,11 @@ export async function registerJobs(deps: AppDeps, services: Services): Promise<v
   // お知らせメール: every rule once a day with the clock's today; each reminder at most once per member and event.
   await deps.jobs.work(REMINDERS_JOB, async () => void (await services.reminders.runDaily()));
   await deps.jobs.schedule(REMINDERS_JOB, '0 8 * * *');
+  // Does nothing: its jobs in pgboss.job show the scheduler creating one job per minute however many instances run.
+  if (deps.config.jobsHeartbeat) {
+    await deps.jobs.work(HEARTBEAT_JOB, async () => {});
+    await deps.jobs.schedule(HEARTBEAT_JOB, '* * * * *');
+  }
 }
 
 export async function createApp(deps: AppDeps, services = createServices(deps)): Promise<FastifyInstance> {
@@ -260,7 +277,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
       return typeof field === 'string' ? field : (field as { value?: string } | undefined)?.value;
     },
   });
-  await app.register(rateLimit, { global: false });
+  // Counted in PostgreSQL, so N instances allow what one does (decisions/0024).
+  await app.register(rateLimit, { global: false, store: postgresRateLimitStore(deps.db) });
 
   // ── Per request: its id through jobs and mail, its duration by route (/metrics) ───────────────
   installRequestContext(app);
@@ -438,8 +456,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   noticeStaffRoutes(app, { web, notices: services.notices, requireStaff });
   applicationListRoutes(app, { web, cycles: services.cycles, list: services.applicationList, requireStaff });
   paymentListRoutes(app, { web, payments: services.payments, members: services.members, requireStaff });
-  reportRoutes(app, { web, clock: deps.clock, reports: services.reports, cycles: services.cycles, members: services.members, applicationList: services.applicationList,
-    credits: services.credits, billing: services.billing, invoiceSearch: services.invoiceSearch, payments: services.payments, requireStaff });
+  reportRoutes(app, { web, clock: deps.clock, reports: services.reports, ...services.reportReads, requireStaff });
   auditRoutes(app, { web, audit: services.auditTrail, requireStaff });
   apiRoutes(app, { web, api: services.api, requireAdmin, baseUrl: config.baseUrl });
   if (!config.isProduction) devMailRoutes(app, { web, mailer: services.mailer });

@@ -20,9 +20,9 @@ export interface Booted {
 export async function boot(config: Config): Promise<Booted> {
   const database = await openDatabase(config);
   const logger = createLogger(config);
-  const jobs = await startJobs(database.connectionString, { logger, ...config.jobs });
+  const jobs = await startJobs(database.connectionString, { logger, ...config.jobs, cronMonitorSeconds: config.jobsHeartbeat ? 5 : undefined });
   const deps: AppDeps = {
-    config, db: database.db, jobs, clock: systemClock, mailTransport: smtpTransport(config), logger,
+    config, db: database.db, readDb: database.readDb, jobs, clock: systemClock, mailTransport: smtpTransport(config), logger,
     ready: async () => {
       await database.db.selectFrom('settings').select('key').limit(1).execute();
       return true;

@@ -19,7 +19,8 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const demo = !config.isProduction ? await seedDemo(services, database.db) : undefined;
+  // Demo data in development only: tests and production start on the database they are given.
+  const demo = config.env === 'development' ? await seedDemo(services, database.db) : undefined;
   await registerJobs(deps, services);
 
   try {

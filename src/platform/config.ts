@@ -16,6 +16,8 @@ const schema = z
     DATA_DIR: z.string().default('.data'),
     DATABASE_URL: z.string().url().optional(),
     DATABASE_MIGRATION_URL: z.string().url().optional(),
+    // A read replica for the dashboard and the CSV exports (decisions/0024); the primary when unset.
+    DATABASE_REPLICA_URL: z.string().url().optional(),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     BASE_URL: z.string().url().optional(),
     SMTP_HOST: z.string().optional(),
@@ -28,6 +30,8 @@ const schema = z
     SOCIETY_NAME_EN: z.string().default('The Japanese Circulation Society'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AUTH_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+    // A harmless job scheduled every minute, so a scale-out test can watch cron ticks without waiting hours.
+    JOBS_HEARTBEAT: bool,
     // 領収書 issuer (発行者): name, address, 適格請求書発行事業者登録番号 (T + 13 digits).
     RECEIPT_ISSUER_NAME: z.string().optional(),
     RECEIPT_ISSUER_ADDRESS: z.string().optional(),
@@ -60,6 +64,7 @@ const schema = z
       }
     }
     if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_MIGRATION_URL'], message: 'needs DATABASE_URL (the embedded server has one role)' });
+    if (env.DATABASE_REPLICA_URL && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICA_URL'], message: 'needs DATABASE_URL (the embedded server has no replica)' });
     if (env.NODE_ENV !== 'production') return;
     if (gateway === 'sandbox') ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY'], message: 'sandbox is refused in production (stripe, komoju or none)' });
     const required = ['DATABASE_URL', 'SESSION_SECRET', 'BASE_URL', 'SMTP_HOST', 'MAIL_FROM'] as const;
@@ -77,6 +82,8 @@ export interface Config {
   databaseUrl?: string;
   /** The owner's connection for migrations, when the app's own role may not change the schema (decisions/0016). */
   databaseMigrationUrl?: string;
+  /** A read replica of DATABASE_URL for the dashboard and exports, which may lag by seconds (decisions/0024). */
+  databaseReplicaUrl?: string;
   sessionSecret: string;
   baseUrl: string;
   smtp?: { host: string; port: number; secure: boolean; user?: string; pass?: string };
@@ -85,6 +92,8 @@ export interface Config {
   logLevel: string;
   /** Per IP and minute, on the endpoints that take a secret or send mail. */
   authRateLimit: number;
+  /** Schedules `platform.heartbeat` every minute (JOBS_HEARTBEAT; off by default): one job per tick cluster-wide. */
+  jobsHeartbeat: boolean;
   /** Demo logins are refused in production whatever the database holds. */
   demoLoginsAllowed: boolean;
   /** Who issues 領収書: printed on every receipt. The registration number only when set (demo value outside production). */
@@ -125,6 +134,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL,
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     smtp: e.SMTP_HOST
@@ -134,6 +144,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     societyName: { ja: e.SOCIETY_NAME, en: e.SOCIETY_NAME_EN },
     logLevel: e.LOG_LEVEL,
     authRateLimit: e.AUTH_RATE_LIMIT,
+    jobsHeartbeat: e.JOBS_HEARTBEAT,
     demoLoginsAllowed: !isProduction,
     sandboxGateway: isProduction || (e.PAYMENT_GATEWAY ?? 'sandbox') !== 'sandbox' ? null : { secret: e.SANDBOX_GATEWAY_SECRET ?? 'dev-only-sandbox-gateway-secret' },
     paymentGateway: e.PAYMENT_GATEWAY === 'stripe' ? { kind: 'stripe', secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiBase: e.STRIPE_API_BASE }

@@ -5,6 +5,9 @@ import type { Executor } from './db/database';
 import { currentContext, runWithContext } from './request-context';
 import { JOB_HEARTBEAT_SECONDS, JOB_RETRY } from './job-retry';
 
+/** The do-nothing job scheduled every minute when JOBS_HEARTBEAT is set (app.tsx registerJobs). */
+export const HEARTBEAT_JOB = 'platform.heartbeat';
+
 export type JobHandler<T> = (data: T) => Promise<void>;
 
 export interface Jobs {
@@ -51,9 +54,14 @@ export interface JobTimings {
   superviseIntervalSeconds?: number;
 }
 
-export async function startJobs(connectionString: string, opts: { schedule?: boolean; logger?: FastifyBaseLogger } & JobTimings = {}): Promise<Jobs> {
+/**
+ * `cronMonitorSeconds`: how often this instance looks for due schedules (pg-boss's default 30 s); shorter
+ * with JOBS_HEARTBEAT, so a test sees many competing cron passes of two instances in a minute.
+ */
+export async function startJobs(connectionString: string, opts: { schedule?: boolean; logger?: FastifyBaseLogger; cronMonitorSeconds?: number } & JobTimings = {}): Promise<Jobs> {
   const log: FastifyBaseLogger = opts.logger ?? pino({ level: 'silent' });
   const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4,
+    ...(opts.cronMonitorSeconds ? { cronMonitorIntervalSeconds: opts.cronMonitorSeconds } : {}),
     // A queue's dead jobs are looked for at most once per monitor interval, so both follow the one setting.
     ...(opts.superviseIntervalSeconds ? { superviseIntervalSeconds: opts.superviseIntervalSeconds, monitorIntervalSeconds: opts.superviseIntervalSeconds } : {}),
   });

@@ -8,6 +8,8 @@ import { migrateToLatest } from './db/migrate';
 export interface Database {
   db: Db;
   connectionString: string;
+  /** The read replica's pool (DATABASE_REPLICA_URL), for the dashboard and exports only. */
+  readDb?: Db;
   embedded?: EmbeddedServer;
   close(): Promise<void>;
 }
@@ -27,19 +29,23 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
     fs.writeFileSync(portFile(config), String(embedded.port));
   }
   const { db } = createDb(connectionString, 20);
+  const readDb = config.databaseReplicaUrl ? createDb(config.databaseReplicaUrl, 5).db : undefined;
   try {
     if (opts.migrate !== false) await migrate(config, db);
   } catch (err) {
     await db.destroy();
+    await readDb?.destroy();
     await embedded?.stop();
     throw err;
   }
   return {
     db,
     connectionString,
+    readDb,
     embedded,
     async close() {
       await db.destroy();
+      await readDb?.destroy();
       if (embedded) fs.rmSync(portFile(config), { force: true });
       await embedded?.stop();
     },

@@ -59,9 +59,10 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
   });
   const { db } = createDb(url, 5);
   const logger = opts.logTo ? createLogger(config, opts.logTo) : undefined;
+  const readDb = config.databaseReplicaUrl ? createDb(config.databaseReplicaUrl, 2).db : undefined;
   const jobs = await startJobs(url, { schedule: false, logger, ...config.jobs });
   const clock = new FakeClock(new Date());
-  const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config), logger };
+  const deps = { config, db, readDb, jobs, clock, mailTransport: smtpTransport(config), logger };
   const services = createServices(deps);
   const app = await createApp(deps, services);
   await registerJobs(deps, services);
@@ -72,6 +73,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
       await app.close();
       await jobs.stop();
       await db.destroy();
+      await readDb?.destroy();
       await mail.stop();
       fs.rmSync(config.dataDir, { recursive: true, force: true });
     },

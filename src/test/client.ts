@@ -1,11 +1,16 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+
+/** What the client sends through: the app itself (app.inject), or real HTTP to a running server (test/proxy.ts). */
+export interface Injector {
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+}
 
 /** A browser-like client over app.inject: keeps cookies, reads the CSRF token from the last form page. */
 export class TestClient {
   private cookies = new Map<string, string>();
   last?: LightMyRequestResponse;
 
-  constructor(private app: FastifyInstance, private defaultHeaders: Record<string, string> = {}) {}
+  constructor(private app: Injector, private defaultHeaders: Record<string, string> = {}) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');

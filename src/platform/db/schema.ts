@@ -659,6 +659,13 @@ export interface ReminderOptOutsTable {
   created_at: Timestamp;
 }
 
+// ── Scale-out (decisions/0024): the rate limiter's counters, shared by every instance ──────────────
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  resets_at: Timestamp;
+}
+
 export interface Database {
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
@@ -669,6 +676,7 @@ export interface Database {
   staff_tokens: StaffTokensTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
+  rate_limits: RateLimitsTable;
   audit_log: AuditLogTable;
   notices: NoticesTable;
   mails: MailsTable;
