@@ -159,6 +159,8 @@ const a = {} as { number: string; applicationNo: string; withdrawalNo: string; a
 let owner: TestClient;
 /** The certificate is of a member whose renewal is complete (A's is a draft). */
 let certificateHolder: TestClient;
+/** Real ids for the `:id` of staff URLs, by the URL's record prefix. */
+const staffIds: Record<string, string> = {};
 let other: TestClient;
 let anonymous: TestClient;
 const staffClients = {} as Record<'staff' | 'admin' | 'auditor', TestClient>;
@@ -239,6 +241,16 @@ beforeAll(async () => {
   a.certificateNo = formatCertificateNo(issued.find((c) => c.member_id === holder.id)!.serial);
   certificateHolder = await signInMember(t, holder.member_number);
 
+  // The staff pages of those records: A's pending self-report, renewal, invoice; the certificate; a notice.
+  const idOf = async (table: 'credits' | 'applications' | 'invoices', column: 'control_no' | 'application_no', value: string) =>
+    String((await t.db.selectFrom(table).select('id').where(column as never, '=', value as never).executeTakeFirstOrThrow()).id);
+  staffIds['/staff/credits/:id'] = await idOf('credits', 'control_no', a.creditNo);
+  staffIds['/staff/applications/:id'] = await idOf('applications', 'application_no', a.applicationNo);
+  staffIds['/staff/invoices/:id'] = await idOf('invoices', 'control_no', a.invoiceNo);
+  staffIds['/staff/certificates/:id'] = String(issued[0]!.id);
+  staffIds['/staff/notices/:id'] = String((await t.services.notices.create(system, { title_ja: '更新のお知らせ', body_ja: '本文', title_en: 'Renewal', body_en: 'Body',
+    publish_from: NOW, publish_until: null })).id);
+
   // Member B, the one who tries; the staff roles; the signed out.
   other = await signInMember(t, (await createMember(t.db, { member_number: '190002' })).member_number);
   anonymous = new TestClient(t.app);
@@ -265,6 +277,7 @@ function concrete(url: string): string {
   if (url.startsWith('/applications/:no')) out = out.replace(':no', url.includes('/withdraw') ? a.withdrawalNo : a.applicationNo);
   if (url.startsWith('/billing/:no')) out = out.replace(':no', url.endsWith('receipt.pdf') ? a.paidInvoiceNo : a.invoiceNo);
   if (url.startsWith('/certificates/:no')) out = out.replace(':no', a.certificateNo);
+  for (const [prefix, id] of Object.entries(staffIds)) if (url.startsWith(prefix)) out = out.replace(':id', id);
   for (const [p, v] of Object.entries(params)) out = out.replace(p, v);
   return out.replace(/:[A-Za-z]+/g, '1');
 }
@@ -325,11 +338,11 @@ describe('the route table', () => {
     expect(recorded.size).toBeGreaterThan(180);
   });
 
-  it('counts the classes (the figures of docs/security.md)', () => {
+  it('has routes of every class, and the staff and admin classes agree with the policy table', () => {
     const counts: Record<string, number> = {};
     for (const r of routeTable(t.app)) counts[classOf(r)!] = (counts[classOf(r)!] ?? 0) + 1;
-    console.info(`route classes: ${JSON.stringify(counts)}`);
     expect(Object.keys(counts).sort()).toEqual(['admin', 'api-token', 'dev-only', 'gateway-signature', 'member', 'public', 'staff']);
+    for (const r of routeTable(t.app).filter((x) => classOf(x) === 'admin')) expect(can({ id: 0, role: 'staff' }, r.action!), keyOf(r)).toBe(false);
   });
 
   it('registers no development route in production', async () => {
@@ -453,6 +466,54 @@ describe('staff routes × a member, a clerk on admin routes, an auditor on write
         else expect.soft(res.statusCode, label).toBe(403);
         expect.soft(res.statusCode, label).toBeLessThan(500);
       }
+    }
+  });
+});
+
+/** The staff route a form's action or a link's href reaches, if any. */
+function staffRouteOf(method: string, href: string): StaffRoute | undefined {
+  const pathOnly = href.split(/[?#]/)[0]!.replace(/&amp;/g, '&');
+  return routeTable(t.app).find((r) => r.method === method && isStaffUrl(r.url) && !STAFF_SESSION_ROUTES.has(r.url)
+    && new RegExp(`^${r.url.replace(/[.]/g, '\\.').replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(pathOnly));
+}
+
+/** What a page offers: each POST form's action, each link to a staff page, with the policy action it needs. */
+function offers(html: string): { kind: 'form' | 'link'; href: string; action: StaffAction }[] {
+  const found: { kind: 'form' | 'link'; href: string; action: StaffAction }[] = [];
+  for (const m of html.matchAll(/<form\b[^>]*>/g)) {
+    if (!/method="post"/i.test(m[0])) continue;
+    const href = m[0].match(/action="([^"]*)"/)?.[1] ?? '';
+    const route = staffRouteOf('POST', href);
+    if (route?.action) found.push({ kind: 'form', href, action: route.action });
+  }
+  for (const m of html.matchAll(/<a\b[^>]*href="(\/staff[^"]*)"/g)) {
+    const route = staffRouteOf('GET', m[1]!);
+    if (route?.action) found.push({ kind: 'link', href: m[1]!, action: route.action });
+  }
+  return found;
+}
+
+describe('staff pages offer each role only what it may use', () => {
+  it('an auditor sees no button, form or link whose request the policy refuses them; a clerk sees them on the same pages', async () => {
+    const pages = routeTable(t.app).filter((r) => r.method === 'GET' && classOf(r) === 'staff' && can({ id: 0, role: 'auditor' }, r.action!));
+    let clerkWrites = 0;
+    for (const route of pages) {
+      const url = concrete(route.url);
+      const auditorPage = await staffClients.auditor.get(url);
+      if (!String(auditorPage.headers['content-type']).startsWith('text/html')) continue;
+      const refused = offers(auditorPage.body).filter((o) => !can({ id: 0, role: 'auditor' }, o.action));
+      expect.soft(refused, `auditor ${url}`).toEqual([]);
+      clerkWrites += offers((await staffClients.staff.get(url)).body).filter((o) => o.kind === 'form' && !can({ id: 0, role: 'auditor' }, o.action)).length;
+    }
+    // The clerk's pages have the buttons: the check above looks where they are.
+    expect(clerkWrites).toBeGreaterThan(15);
+  });
+
+  it('a clerk sees no administrator\'s button or link', async () => {
+    for (const route of routeTable(t.app).filter((r) => r.method === 'GET' && classOf(r) === 'staff')) {
+      const page = await staffClients.staff.get(concrete(route.url));
+      if (!String(page.headers['content-type']).startsWith('text/html')) continue;
+      expect.soft(offers(page.body).filter((o) => !can({ id: 0, role: 'staff' }, o.action)), `staff ${route.url}`).toEqual([]);
     }
   });
 });
