@@ -517,3 +517,18 @@ describe('staff pages offer each role only what it may use', () => {
     }
   });
 });
+
+describe('staff URLs naming two records', () => {
+  it('a member\'s mail or an application\'s file asked for under another record answers 404', async () => {
+    const c = staffClients.staff;
+    await c.get(`/staff/members/${a.number}`);
+    expect((await c.post(`/staff/members/${a.number}/reset-link`, {})).statusCode).toBe(303);
+    const mail = await t.db.selectFrom('mails').select('id').where('member_id', '=', a.memberId).orderBy('id').executeTakeFirstOrThrow();
+    expect((await c.get(`/staff/members/${a.number}/mails/${mail.id}`)).statusCode).toBe(200);
+    expect((await c.get(`/staff/members/190002/mails/${mail.id}`)).statusCode).toBe(404);
+    const renewalId = staffIds['/staff/applications/:id']!;
+    const withdrawal = await t.db.selectFrom('applications').select('id').where('application_no', '=', a.withdrawalNo).executeTakeFirstOrThrow();
+    expect((await c.get(`/staff/applications/${renewalId}/files/${a.applicationFileId}`)).statusCode).toBe(200);
+    expect((await c.get(`/staff/applications/${withdrawal.id}/files/${a.applicationFileId}`)).statusCode).toBe(404);
+  });
+});
