@@ -362,6 +362,16 @@ describe('the route table', () => {
   });
 });
 
+describe('static files', () => {
+  it('list no folder and reach nothing outside public/ (no source, no uploads)', async () => {
+    for (const url of ['/assets/', '/assets/%2e%2e/package.json', '/assets/..%2fpackage.json', '/assets/../src/app.tsx', '/assets/%2e%2e/%2e%2e/.data/uploads/']) {
+      const res = await anonymous.get(url);
+      expect.soft(res.statusCode, url).toBe(404);
+      expect.soft(res.body, url).not.toMatch(/"dependencies"|createApp|Index of/);
+    }
+  });
+});
+
 describe('every route × the signed out', () => {
   it('members\' routes send to /login, staff routes to /staff/login, machines are refused, public pages answer; nothing changes', async () => {
     const before = await snapshot();
