@@ -251,6 +251,11 @@ beforeAll(async () => {
   staffIds['/staff/notices/:id'] = String((await t.services.notices.create(system, { title_ja: '更新のお知らせ', body_ja: '本文', title_en: 'Renewal', body_en: 'Body',
     publish_from: NOW, publish_until: null })).id);
 
+  // Money no invoice could take (a transfer for A's paid 年会費): the 過入金 page and its decision forms.
+  const over = await t.services.overpayments.record(t.db, system, { invoiceId: annual.id, memberId: m.id, source: 'import', sourceRef: 'authz:1', amount: 15000,
+    receivedOn: '2026-06-01', method: 'transfer', reference: 'T-1' });
+  staffIds['/staff/billing/overpayments/:id'] = String(over!.id);
+
   // Member B, the one who tries; the staff roles; the signed out.
   other = await signInMember(t, (await createMember(t.db, { member_number: '190002' })).member_number);
   anonymous = new TestClient(t.app);
