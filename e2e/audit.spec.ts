@@ -35,11 +35,16 @@ test('an auditor reads the staff pages but every change is refused', async ({ pa
   await expect(page.getByText('監査担当（閲覧のみ）としてログインしています。')).toBeVisible();
   await page.getByRole('link', { name: '自己申告の承認' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('button', { name: '選択した申告を承認' })).toHaveCount(0);
+  await expect(page.getByRole('checkbox')).toHaveCount(0);
   await page.getByRole('link', { name: '監査ログ' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '監査ログ' })).toBeVisible();
 
   await page.getByRole('link', { name: 'お知らせ管理' }).click();
-  await page.getByRole('link', { name: 'お知らせを作成' }).click();
+  // A button it could not use is not shown at all; the page behind it still refuses a direct visit.
+  await expect(page.getByRole('heading', { level: 1, name: 'お知らせ管理' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'お知らせを作成' })).toHaveCount(0);
+  await page.goto('/staff/notices/new');
   await expect(page.getByRole('heading', { name: 'この操作は許可されていません' })).toBeVisible();
   await a11y();
 });

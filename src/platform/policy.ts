@@ -121,6 +121,7 @@ export interface StaffRoute {
 const isStaffUrl = (url: string) => url === '/staff' || url.startsWith('/staff/') || url.startsWith('/staff.');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const tables = new WeakMap<FastifyInstance, StaffRoute[]>();
+const allTables = new WeakMap<FastifyInstance, StaffRoute[]>();
 
 /**
  * Installs the policy on the app, before any route: it records every staff route with the action its
@@ -129,11 +130,14 @@ const tables = new WeakMap<FastifyInstance, StaffRoute[]>();
  */
 export function installPolicy(app: FastifyInstance): void {
   const table: StaffRoute[] = [];
+  const all: StaffRoute[] = [];
   tables.set(app, table);
+  allTables.set(app, all);
   app.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
+    for (const method of methods) all.push({ method, url: route.url, action: routeAction(route.preHandler) });
     if (!isStaffUrl(route.url) || STAFF_SESSION_ROUTES.has(route.url)) return;
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, action: routeAction(route.preHandler) });
+    for (const method of methods) table.push({ method, url: route.url, action: routeAction(route.preHandler) });
   });
   app.addHook('preHandler', async (req: FastifyRequest) => {
     if (!req.staff || SAFE_METHODS.has(req.method)) return;
@@ -141,6 +145,11 @@ export function installPolicy(app: FastifyInstance): void {
     if (!isStaffUrl(url) || STAFF_SESSION_ROUTES.has(url)) return;
     if (req.staff.role === 'auditor') throw new AppError('forbidden');
   });
+}
+
+/** Every route of the app, of either realm and none, registered after installPolicy (the authorization test classifies each). */
+export function routeTable(app: FastifyInstance): readonly StaffRoute[] {
+  return allTables.get(app) ?? [];
 }
 
 /** Every staff route of the app with its action (tests read it). */

@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Actor } from './audit';
 import type { Config } from './config';
-import type { StaffRole } from './policy';
+import { can, type StaffRole } from './policy';
 import { isLocale, type Locale, type MessageKey, type Translate, translator } from './i18n';
 import type { Session } from './security/sessions';
 import type { NavTab, PageContext } from './views/context';
@@ -64,6 +64,7 @@ export function createWeb(config: Config, tabs: { member: NavTab[]; staff: NavTa
         tabs: user ? (r === 'staff' ? staffTabs : tabs.member) : [],
         userName: user?.displayName,
         readOnly: r === 'staff' && req.staff?.role === 'auditor',
+        can: (action) => r === 'staff' && !!req.staff && can({ id: req.staff.id, role: req.staff.role ?? 'auditor' }, action),
         flash: req.flashKey,
         requestId: String(req.id),
       };

@@ -550,7 +550,7 @@ export function StaffApplicationPage({ ctx, view, memberLink, errors, values, me
           {view.scans.length === 0 ? <p>{t('m360.scanNone')}</p> : (
             <ul class="related-list">{view.scans.map((f) => <li key={f.id}><a href={`${base}/files/${f.id}`}>{f.original_name}</a> ({Math.ceil(f.size_bytes / 1024)} KB)</li>)}</ul>
           )}
-          {paperOpen && (
+          {paperOpen && ctx.can('applications.enterPaper') && (
             <form method="post" action={`${base}/files`} enctype="multipart/form-data" novalidate>
               <Csrf ctx={ctx} />
               <div class={`field${errors?.file ? ' field--error' : ''}`}>
@@ -565,7 +565,7 @@ export function StaffApplicationPage({ ctx, view, memberLink, errors, values, me
           )}
         </section>
       )}
-      {a.channel === 'paper' && a.type === 'renewal' && a.status === 'draft' && !view.readOnly && (
+      {a.channel === 'paper' && a.type === 'renewal' && a.status === 'draft' && !view.readOnly && ctx.can('applications.enterPaper') && (
         <form method="post" action={`${base}/submit`} class="card">
           <h2>{t('applications.submitHeading')}</h2>
           <p>{t('m360.staffSubmitLead')}</p>
@@ -573,7 +573,7 @@ export function StaffApplicationPage({ ctx, view, memberLink, errors, values, me
           <button type="submit" class="button">{t('applications.submitRenewal')}</button>
         </form>
       )}
-      {a.type === 'renewal' && a.status === 'submitted' && !view.readOnly && (
+      {a.type === 'renewal' && a.status === 'submitted' && !view.readOnly && ctx.can('applications.revert') && (
         <form method="post" action={`${base}/revert`} class="card" novalidate>
           <h2>{t('m360.revertTitle')}</h2>
           <p>{t('m360.revertLead')}</p>
@@ -595,7 +595,7 @@ export function StaffApplicationPage({ ctx, view, memberLink, errors, values, me
               <ul class="related-list">{view.returned.map((f) => <li key={f.id}><a href={`${base}/files/${f.id}`}>{f.original_name}</a>{` — ${f.rejected_reason ?? ''}`}</li>)}</ul>
             </>
           )}
-          {view.files.length > 0 && !a.abroad_verified_at && (
+          {view.files.length > 0 && !a.abroad_verified_at && ctx.can('applications.verify') && (
             <>
               <form method="post" action={`${base}/verify`}>
                 <Csrf ctx={ctx} />

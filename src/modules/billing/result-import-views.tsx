@@ -32,7 +32,7 @@ export function ResultImportUploadPage({ ctx, recent, message, kind }: { ctx: Pa
     <Layout ctx={ctx} title={t('resultImport.title')} errors={errors} fieldLabels={{ file: t('resultImport.file'), 'kind-postal': t('resultImport.kind') }}>
       <h1>{t('resultImport.title')}</h1>
       <p>{t('resultImport.lead')}</p>
-      <form method="post" action="/staff/billing/imports" enctype="multipart/form-data" novalidate class="narrow">
+      {ctx.can('billing.importResults') && <form method="post" action="/staff/billing/imports" enctype="multipart/form-data" novalidate class="narrow">
         {/* The token comes before the file: the CSRF check reads the fields parsed ahead of it. */}
         <Csrf ctx={ctx} />
         <fieldset class={`field${kindError ? ' field--error' : ''}`}>
@@ -49,7 +49,7 @@ export function ResultImportUploadPage({ ctx, recent, message, kind }: { ctx: Pa
         </fieldset>
         <CsvFileField ctx={ctx} label="resultImport.file" hint={t('resultImport.fileHint', { max: MAX_RESULT_ROWS })} message={fileError ? message : undefined} />
         <div class="actions"><button type="submit" class="button">{t('resultImport.preview')}</button></div>
-      </form>
+      </form>}
       <section aria-labelledby="recent-h">
         <h2 id="recent-h">{t('resultImport.recent')}</h2>
         {recent.length === 0 ? <p>{t('resultImport.recentNone')}</p> : (
@@ -167,7 +167,7 @@ export function ResultImportPreviewPage({ ctx, preview, message }: { ctx: PageCo
         <p><a href={`/staff/billing/imports/${summary.id}/report.csv`}>{t('resultImport.reportCsv')}</a></p>
       </section>
 
-      {!applied && (counts.matched + queued > 0 ? (
+      {!applied && ctx.can('billing.importResults') && (counts.matched + queued > 0 ? (
         <form method="post" action={`/staff/billing/imports/${summary.id}/apply`} class="card">
           <Csrf ctx={ctx} />
           <p>{t('resultImport.applyLead')}</p>

@@ -201,7 +201,7 @@ export function OverpaymentPage({ ctx, row, errors, values, message }: { ctx: Pa
         {row.resolution_reference && <div class="summary__row"><dt>{t('staffBilling.refundReference')}</dt><dd class="break">{row.resolution_reference}</dd></div>}
         {row.resolution_note && <div class="summary__row"><dt>{t('staffBilling.note')}</dt><dd class="break">{row.resolution_note}</dd></div>}
       </dl>
-      {row.status === 'open' && (
+      {row.status === 'open' && ctx.can('billing.resolveOverpayments') && (
         <div class="decision">
           <form method="post" action={`/staff/billing/overpayments/${row.id}/refund`} novalidate class="card">
             <h2>{t('staffBilling.refund')}</h2>

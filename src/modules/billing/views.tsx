@@ -173,9 +173,9 @@ export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values
       <ReceiptLink ctx={ctx} view={view} href={`/staff/invoices/${view.invoice.id}/receipt.pdf`} />
       {payments}
       <section class="card" aria-labelledby="hist-h"><h2 id="hist-h">{t('billing.history')}</h2><History ctx={ctx} events={events} /></section>
-      {open && (
+      {open && (ctx.can('billing.markPaid') || ctx.can('billing.undoSlip') || ctx.can('billing.cancelInvoice')) && (
         <div class="decision">
-          <form method="post" action={`/staff/invoices/${view.invoice.id}/paid`} novalidate class="card">
+          {ctx.can('billing.markPaid') && <form method="post" action={`/staff/invoices/${view.invoice.id}/paid`} novalidate class="card">
             <h2>{t('staff.markPaid')}</h2>
             <p>{t('staff.markPaidLead')}</p>
             <Csrf ctx={ctx} />
@@ -185,8 +185,8 @@ export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values
             <Field ctx={ctx} name="reference" label="staff.paidReference" errors={errors} values={values} maxLength={100} />
             <Field ctx={ctx} name="reason" label="staff.paidReason" required multiline errors={errors} values={values} maxLength={500} />
             <button type="submit" class="button">{t('staff.markPaid')}</button>
-          </form>
-          {view.invoice.status === 'unpaid' && view.invoice.slip_requested_at && (
+          </form>}
+          {view.invoice.status === 'unpaid' && view.invoice.slip_requested_at && ctx.can('billing.undoSlip') && (
             <form method="post" action={`/staff/invoices/${view.invoice.id}/slip-undo`} novalidate class="card">
               <h2>{t('staff.slipUndo')}</h2>
               <p>{t('staff.slipUndoLead')}</p>
@@ -195,7 +195,7 @@ export function StaffInvoicePage({ ctx, view, events, memberLink, errors, values
               <button type="submit" class="button button--secondary">{t('staff.slipUndo')}</button>
             </form>
           )}
-          {view.invoice.status === 'unpaid' && (
+          {view.invoice.status === 'unpaid' && ctx.can('billing.cancelInvoice') && (
             <form method="post" action={`/staff/invoices/${view.invoice.id}/cancel`} novalidate class="card">
               <h2>{t('staff.cancelInvoice')}</h2>
               <Csrf ctx={ctx} />
@@ -265,10 +265,12 @@ export function SlipDispatchPage({ ctx, dispatchOn, rows }: { ctx: PageContext; 
           <p class="actions">
             <a class="button button--secondary" href={`/staff/billing/slips.csv?dispatch=${dispatchOn}`}>{t('staff.slipsCsv')}</a>
           </p>
-          <form method="post" action={`/staff/billing/slips/sent?dispatch=${dispatchOn}`}>
-            <Csrf ctx={ctx} />
-            <button type="submit" class="button">{t('staff.slipsMarkSent')}</button>
-          </form>
+          {ctx.can('billing.markSlipsSent') && (
+            <form method="post" action={`/staff/billing/slips/sent?dispatch=${dispatchOn}`}>
+              <Csrf ctx={ctx} />
+              <button type="submit" class="button">{t('staff.slipsMarkSent')}</button>
+            </form>
+          )}
         </>
       )}
     </Layout>

@@ -48,10 +48,12 @@ export function StaffCertificatesPage({ ctx, overview }: { ctx: PageContext; ove
                     </tbody>
                   </table>
                 </div>
-                <form method="post" action="/staff/certificates/issue" class="actions">
-                  <Csrf ctx={ctx} />
-                  <button type="submit" class="button">{t('certificates.issue')}</button>
-                </form>
+                {ctx.can('certificates.manage') && (
+                  <form method="post" action="/staff/certificates/issue" class="actions">
+                    <Csrf ctx={ctx} />
+                    <button type="submit" class="button">{t('certificates.issue')}</button>
+                  </form>
+                )}
               </>
             )}
           </section>
@@ -59,7 +61,7 @@ export function StaffCertificatesPage({ ctx, overview }: { ctx: PageContext; ove
           <section class="card" aria-labelledby="cert-batches-h">
             <h2 id="cert-batches-h">{t('certificates.batchesTitle')}</h2>
             <p>{t('certificates.unbatched', { count: unbatched })}</p>
-            {unbatched > 0 && (
+            {unbatched > 0 && ctx.can('certificates.manage') && (
               <form method="post" action="/staff/certificates/batches" class="actions">
                 <Csrf ctx={ctx} />
                 <button type="submit" class="button button--secondary">{t('certificates.createBatch')}</button>
@@ -78,7 +80,7 @@ export function StaffCertificatesPage({ ctx, overview }: { ctx: PageContext; ove
                         <td>{t('certificates.batchName', { id: b.id })}</td>
                         <td>{formatDateTime(b.created_at, ctx.locale)}</td>
                         <td class="num">{b.count}</td>
-                        <td>{b.mailed_at ? t('certificates.mailedOn', { at: formatDate(ctx, tokyoDate(b.mailed_at)) }) : (
+                        <td>{b.mailed_at ? t('certificates.mailedOn', { at: formatDate(ctx, tokyoDate(b.mailed_at)) }) : !ctx.can('certificates.manage') ? '—' : (
                           <form method="post" action={`/staff/certificates/batches/${b.id}/mailed`}>
                             <Csrf ctx={ctx} />
                             <button type="submit" class="button button--secondary">{t('certificates.markMailed')}<span class="visually-hidden"> {t('certificates.batchName', { id: b.id })}</span></button>
@@ -161,7 +163,7 @@ export function StaffCertificatePage({ ctx, certificate: c, member, replaces, ve
         <a class="button button--secondary" href={`/staff/certificates/${c.id}/pdf`}>{t('certificates.downloadPdf')}</a>
         <a href={verifyPath}>{t('certificates.verifyLink')}</a>
       </p>
-      {c.status === 'active' && (
+      {c.status === 'active' && ctx.can('certificates.manage') && (
         <div class="decision">
           <form method="post" action={`/staff/certificates/${c.id}/reissue`} novalidate class="card">
             <h2>{t('certificates.reissue')}</h2>

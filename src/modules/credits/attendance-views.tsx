@@ -75,7 +75,7 @@ export function ScanPage({ ctx, meeting, count, recent, outcome, errors, values 
       <p>{meeting.code} · {dates(ctx, meeting)} · {t('attendance.creditsEach', { credits: meeting.credits })}</p>
       <p class="big-number" id="checked-in">{t('attendance.count', { count })}</p>
       {outcome && <Outcome ctx={ctx} outcome={outcome} credits={meeting.credits} />}
-      <form method="post" action={`/staff/credits/checkin/${meeting.id}`} novalidate data-scan=""
+      {ctx.can('checkin.record') && <form method="post" action={`/staff/credits/checkin/${meeting.id}`} novalidate data-scan=""
         data-camera-start={t('attendance.cameraStart')} data-camera-stop={t('attendance.cameraStop')} data-camera-error={t('attendance.cameraError')}
         data-camera-label={t('attendance.cameraLabel')}>
         <Csrf ctx={ctx} />
@@ -88,7 +88,7 @@ export function ScanPage({ ctx, meeting, count, recent, outcome, errors, values 
             autocomplete="off" autocapitalize="off" spellcheck={false} autofocus aria-describedby={describedBy} aria-invalid={error ? 'true' : undefined} />
         </div>
         <div class="actions"><button type="submit" class="button">{t('attendance.submit')}</button></div>
-      </form>
+      </form>}
       <section aria-labelledby="recent-h">
         <h2 id="recent-h">{t('attendance.recent')}</h2>
         {recent.length === 0 ? <p>{t('attendance.recentNone')}</p> : (

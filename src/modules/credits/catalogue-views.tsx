@@ -11,7 +11,7 @@ export function CataloguePage({ ctx, rows, q, includeRetired, isAdmin }: { ctx: 
   return (
     <Layout ctx={ctx} title={t('catalogue.title')}>
       <h1>{t('catalogue.title')}</h1>
-      <p><a class="button" href="/staff/catalogue/new">{t('catalogue.new')}</a></p>
+      {ctx.can('catalogue.edit') && <p><a class="button" href="/staff/catalogue/new">{t('catalogue.new')}</a></p>}
       <form method="get" action="/staff/catalogue" class="filters" role="search">
         <div class="field">
           <label class="field__label" for="cq">{t('credits.lookupWords')}</label>
@@ -74,33 +74,42 @@ export function CatalogueFormPage({ ctx, entry, categories, errors, values, mess
   const t = ctx.t;
   const title = t(entry ? 'catalogue.edit' : 'catalogue.new');
   const checked = (name: string) => values[name] === 'on' || values[name] === 'true';
+  const editable = ctx.can('catalogue.edit');
+  const fields = (
+    <>
+      {!entry && <Field ctx={ctx} name="code" label="catalogue.code" hint="catalogue.codeHint" required errors={errors} values={values} maxLength={40} spellcheck={false} />}
+      <Field ctx={ctx} name="name_ja" label="catalogue.nameJa" required errors={errors} values={values} maxLength={200} />
+      <Field ctx={ctx} name="name_en" label="catalogue.nameEn" errors={errors} values={values} maxLength={200} />
+      <Select ctx={ctx} name="category_code" label="catalogue.category" required errors={errors} values={values}
+        options={categories.map((c) => ({ value: c.code, label: `${c.code} ${ctx.locale === 'en' ? c.name_en : c.name_ja}` }))} />
+      <Select ctx={ctx} name="kind" label="catalogue.kind" required errors={errors} values={values} options={KINDS.map((k) => ({ value: k, label: t(`credits.kind.${k}`) }))} />
+      <Field ctx={ctx} name="credits" label="catalogue.credits" required errors={errors} values={values} width="s" inputMode="numeric" maxLength={3} />
+      <Field ctx={ctx} name="activity_from" label="catalogue.from" hint="catalogue.periodHint" type="date" errors={errors} values={values} />
+      <Field ctx={ctx} name="activity_to" label="catalogue.to" type="date" errors={errors} values={values} />
+      <fieldset class="field">
+        <legend class="field__label">{t('catalogue.flags')}</legend>
+        <p><label><input type="checkbox" name="self_reportable" checked={checked('self_reportable')} /> {t('catalogue.selfReportable')}</label></p>
+        <p><label><input type="checkbox" name="once_per_fiscal_year" checked={checked('once_per_fiscal_year')} /> {t('catalogue.oncePerYear')}</label></p>
+      </fieldset>
+      <Select ctx={ctx} name="detail_kind" label="catalogue.detailKind" required errors={errors} values={values}
+        options={(['none', 'meeting_name', 'paper'] as const).map((d) => ({ value: d, label: t(`catalogue.detail.${d}`) }))} />
+      <Field ctx={ctx} name="limit_group" label="catalogue.limitGroup" hint="catalogue.limitGroupHint" errors={errors} values={values} maxLength={40} spellcheck={false} />
+    </>
+  );
   return (
     <Layout ctx={ctx} title={title} errors={errors} fieldLabels={labelsFor(ctx, labels)}>
       <p><a href="/staff/catalogue">{t('catalogue.title')}</a></p>
       <h1>{entry ? `${title}: ${entry.code}` : title}</h1>
       {message && <div class="notice notice--error" role="alert"><p>{message}</p></div>}
-      <form method="post" action={entry ? `/staff/catalogue/${entry.id}` : '/staff/catalogue/new'} novalidate>
-        <Csrf ctx={ctx} />
-        {!entry && <Field ctx={ctx} name="code" label="catalogue.code" hint="catalogue.codeHint" required errors={errors} values={values} maxLength={40} spellcheck={false} />}
-        <Field ctx={ctx} name="name_ja" label="catalogue.nameJa" required errors={errors} values={values} maxLength={200} />
-        <Field ctx={ctx} name="name_en" label="catalogue.nameEn" errors={errors} values={values} maxLength={200} />
-        <Select ctx={ctx} name="category_code" label="catalogue.category" required errors={errors} values={values}
-          options={categories.map((c) => ({ value: c.code, label: `${c.code} ${ctx.locale === 'en' ? c.name_en : c.name_ja}` }))} />
-        <Select ctx={ctx} name="kind" label="catalogue.kind" required errors={errors} values={values} options={KINDS.map((k) => ({ value: k, label: t(`credits.kind.${k}`) }))} />
-        <Field ctx={ctx} name="credits" label="catalogue.credits" required errors={errors} values={values} width="s" inputMode="numeric" maxLength={3} />
-        <Field ctx={ctx} name="activity_from" label="catalogue.from" hint="catalogue.periodHint" type="date" errors={errors} values={values} />
-        <Field ctx={ctx} name="activity_to" label="catalogue.to" type="date" errors={errors} values={values} />
-        <fieldset class="field">
-          <legend class="field__label">{t('catalogue.flags')}</legend>
-          <p><label><input type="checkbox" name="self_reportable" checked={checked('self_reportable')} /> {t('catalogue.selfReportable')}</label></p>
-          <p><label><input type="checkbox" name="once_per_fiscal_year" checked={checked('once_per_fiscal_year')} /> {t('catalogue.oncePerYear')}</label></p>
-        </fieldset>
-        <Select ctx={ctx} name="detail_kind" label="catalogue.detailKind" required errors={errors} values={values}
-          options={(['none', 'meeting_name', 'paper'] as const).map((d) => ({ value: d, label: t(`catalogue.detail.${d}`) }))} />
-        <Field ctx={ctx} name="limit_group" label="catalogue.limitGroup" hint="catalogue.limitGroupHint" errors={errors} values={values} maxLength={40} spellcheck={false} />
-        <div class="actions"><button type="submit" class="button">{t('common.save')}</button></div>
-      </form>
-      {entry && canDelete && (
+      {/* A role that may not edit (an auditor) reads the same fields, disabled, with nothing to submit. */}
+      {editable ? (
+        <form method="post" action={entry ? `/staff/catalogue/${entry.id}` : '/staff/catalogue/new'} novalidate>
+          <Csrf ctx={ctx} />
+          {fields}
+          <div class="actions"><button type="submit" class="button">{t('common.save')}</button></div>
+        </form>
+      ) : <fieldset disabled class="read-only">{fields}</fieldset>}
+      {entry && canDelete && editable && (
         <form method="post" action={`/staff/catalogue/${entry.id}/delete`}>
           <Csrf ctx={ctx} />
           <button type="submit" class="button button--quiet">{t('catalogue.delete')}</button>

@@ -19,12 +19,12 @@ export function ImportUploadPage({ ctx, recent, message }: { ctx: PageContext; r
     <Layout ctx={ctx} title={t('import.title')} errors={message ? { file: 'import.fileProblem' } : undefined} fieldLabels={{ file: t('import.file') }}>
       <h1>{t('import.title')}</h1>
       <p>{t('import.lead')}</p>
-      <form method="post" action="/staff/credits/import" enctype="multipart/form-data" novalidate class="narrow">
+      {ctx.can('credits.import') && <form method="post" action="/staff/credits/import" enctype="multipart/form-data" novalidate class="narrow">
         {/* The token comes before the file: the CSRF check reads the fields parsed ahead of it. */}
         <Csrf ctx={ctx} />
         <CsvFileField ctx={ctx} label="import.file" hint={t('import.fileHint', { max: MAX_IMPORT_ROWS })} message={message} />
         <div class="actions"><button type="submit" class="button">{t('import.preview')}</button></div>
-      </form>
+      </form>}
       <section aria-labelledby="recent-h">
         <h2 id="recent-h">{t('import.recent')}</h2>
         {recent.length === 0 ? <p>{t('import.recentNone')}</p> : (
@@ -114,7 +114,7 @@ export function ImportPreviewPage({ ctx, preview, message }: { ctx: PageContext;
         <p><a href={`/staff/credits/import/${summary.id}/report.csv`}>{t('import.reportCsv')}</a></p>
       </section>
 
-      {!committed && (counts.ok > 0 ? (
+      {!committed && ctx.can('credits.import') && (counts.ok > 0 ? (
         <form method="post" action={`/staff/credits/import/${summary.id}/commit`} class="card">
           <Csrf ctx={ctx} />
           <p>{t('import.commitLead')}</p>

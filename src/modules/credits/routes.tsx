@@ -135,7 +135,9 @@ export function creditRoutes(app: FastifyInstance, deps: { web: Web; credits: Cr
   });
 
   app.post<{ Params: { no: string } }>('/credits/:no/edit', guarded, async (req, reply) => {
-    const no = noOf(req.params.no);
+    // Scoped to the member before the form is read: another member's number is a 404 whatever the body says.
+    const { credit } = await credits.getForMember(req.member!.id, noOf(req.params.no));
+    const no = credit.control_no;
     const action = `/credits/${no}/edit`;
     const title = req.t('credits.editTitle');
     const form = parseForm(selfReportSchema, req.body);

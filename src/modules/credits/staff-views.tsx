@@ -27,6 +27,41 @@ export function ReviewQueuePage({ ctx, rows, total, filters, message, page = 1, 
       {hasMore && <a href={pageLink(page + 1)}>{t('staff.queueNext', { count: pageSize })}</a>}
     </nav>
   );
+  // Who may not review (an auditor) reads the same queue without the boxes and the button.
+  const review = ctx.can('credits.review');
+  const table = (
+    <div class="table-wrap" role="region" aria-label={t('staff.creditsQueueTitle')} tabIndex={0}>
+      <table class="table dense">
+        <thead><tr>
+          {review && <th scope="col"><span class="visually-hidden">{t('staff.select')}</span></th>}
+          <th scope="col">{t('credits.col.controlNo')}</th>
+          <th scope="col">{t('staff.queueAge')}</th>
+          <th scope="col">{t('staff.queueMember')}</th>
+          <th scope="col">{t('staff.queueItem')}</th>
+          <th scope="col">{t('credits.col.date')}</th>
+          <th scope="col">{t('credits.col.credits')}</th>
+          <th scope="col">{t('staff.queueProof')}</th>
+        </tr></thead>
+        <tbody>
+          {rows.map((r) => {
+            const overdue = r.ageDays > REVIEW_TARGET_DAYS;
+            return (
+              <tr key={r.id} class={overdue ? 'row--overdue' : undefined}>
+                {review && <td><input type="checkbox" name="ids" value={String(r.id)} id={`sel-${r.id}`} aria-label={`${t('staff.select')}: ${r.control_no}`} /></td>}
+                <td><a href={`/staff/credits/${r.id}`}>{r.control_no}</a></td>
+                <td>{overdue ? <strong>{t('staff.queueOverdue', { days: r.ageDays })}</strong> : t('staff.queueDays', { days: r.ageDays })}</td>
+                <td><a href={`/staff/members/${r.member.member_number}`}>{r.member.member_number}</a> {fullName(r.member)}</td>
+                <td><span class="muted">{r.code}</span> {entryName(ctx, r)}{r.detail_title && <> — {r.detail_title}</>}</td>
+                <td>{day(ctx, r.activity_date)}</td>
+                <td>{r.credits}</td>
+                <td>{r.first_file_id ? <a href={`/staff/credits/files/${r.first_file_id}`} target="_blank" rel="noopener">{t('credits.file')}</a> : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
   return (
     <Layout ctx={ctx} title={t('staff.creditsQueueTitle')}>
       <h1>{t('staff.creditsQueueTitle')}</h1>
@@ -51,41 +86,13 @@ export function ReviewQueuePage({ ctx, rows, total, filters, message, page = 1, 
         <div class="actions"><button type="submit" class="button button--secondary">{t('staff.queueFilter')}</button></div>
       </form>
       {rows.length === 0 ? <p>{t('staff.queueEmpty')}</p> : (
-        <form method="post" action="/staff/credits/bulk-approve">
-          <Csrf ctx={ctx} />
-          <div class="table-wrap" role="region" aria-label={t('staff.creditsQueueTitle')} tabIndex={0}>
-            <table class="table dense">
-              <thead><tr>
-                <th scope="col"><span class="visually-hidden">{t('staff.select')}</span></th>
-                <th scope="col">{t('credits.col.controlNo')}</th>
-                <th scope="col">{t('staff.queueAge')}</th>
-                <th scope="col">{t('staff.queueMember')}</th>
-                <th scope="col">{t('staff.queueItem')}</th>
-                <th scope="col">{t('credits.col.date')}</th>
-                <th scope="col">{t('credits.col.credits')}</th>
-                <th scope="col">{t('staff.queueProof')}</th>
-              </tr></thead>
-              <tbody>
-                {rows.map((r) => {
-                  const overdue = r.ageDays > REVIEW_TARGET_DAYS;
-                  return (
-                    <tr key={r.id} class={overdue ? 'row--overdue' : undefined}>
-                      <td><input type="checkbox" name="ids" value={String(r.id)} id={`sel-${r.id}`} aria-label={`${t('staff.select')}: ${r.control_no}`} /></td>
-                      <td><a href={`/staff/credits/${r.id}`}>{r.control_no}</a></td>
-                      <td>{overdue ? <strong>{t('staff.queueOverdue', { days: r.ageDays })}</strong> : t('staff.queueDays', { days: r.ageDays })}</td>
-                      <td><a href={`/staff/members/${r.member.member_number}`}>{r.member.member_number}</a> {fullName(r.member)}</td>
-                      <td><span class="muted">{r.code}</span> {entryName(ctx, r)}{r.detail_title && <> — {r.detail_title}</>}</td>
-                      <td>{day(ctx, r.activity_date)}</td>
-                      <td>{r.credits}</td>
-                      <td>{r.first_file_id ? <a href={`/staff/credits/files/${r.first_file_id}`} target="_blank" rel="noopener">{t('credits.file')}</a> : '—'}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <div class="actions"><button type="submit" class="button">{t('staff.bulkApprove')}</button></div>
-        </form>
+        review ? (
+          <form method="post" action="/staff/credits/bulk-approve">
+            <Csrf ctx={ctx} />
+            {table}
+            <div class="actions"><button type="submit" class="button">{t('staff.bulkApprove')}</button></div>
+          </form>
+        ) : table
       )}
       {pager}
     </Layout>
@@ -116,7 +123,7 @@ export function ReviewPage({ ctx, record, member, templates, errors, values, mes
           {record.events.map((e) => <li key={e.id}>{formatDateTime(e.occurred_at, ctx.locale)} {t(`credits.event.${e.action as 'create'}`)} {e.comment && `— ${e.comment}`}</li>)}
         </ul>
       </section>
-      {credit.status === 'pending' ? (
+      {credit.status === 'pending' && ctx.can('credits.review') ? (
         <div class="decision">
           <form method="post" action={`/staff/credits/${credit.id}/approve`}>
             <Csrf ctx={ctx} />
@@ -128,7 +135,7 @@ export function ReviewPage({ ctx, record, member, templates, errors, values, mes
               <details>
                 <summary>{t('staff.reasonTemplates')}</summary>
                 <ul>{templates.map((tpl) => <li key={tpl}>{tpl}</li>)}</ul>
-                <p><a href="/staff/credits/reasons">{t('staff.reasonsEdit')}</a></p>
+                {ctx.can('credits.editReasons') && <p><a href="/staff/credits/reasons">{t('staff.reasonsEdit')}</a></p>}
               </details>
             )}
             <Field ctx={ctx} name="reason" label="staff.rejectReason" hint="staff.rejectReasonHint" required multiline errors={errors} values={values} maxLength={1000} />
@@ -182,11 +189,17 @@ export function ReasonTemplatesPage({ ctx, values, errors }: { ctx: PageContext;
     <Layout ctx={ctx} title={t('staff.reasonsTitle')} errors={errors} fieldLabels={labelsFor(ctx, { templates: 'staff.reasonTemplates' })}>
       <p><a href="/staff/credits">{t('staff.creditsQueueTitle')}</a></p>
       <h1>{t('staff.reasonsTitle')}</h1>
-      <form method="post" action="/staff/credits/reasons" novalidate>
-        <Csrf ctx={ctx} />
-        <Field ctx={ctx} name="templates" label="staff.reasonTemplates" hint="staff.reasonsHint" multiline errors={errors} values={values} maxLength={5000} />
-        <div class="actions"><button type="submit" class="button">{t('common.save')}</button></div>
-      </form>
+      {ctx.can('credits.editReasons') ? (
+        <form method="post" action="/staff/credits/reasons" novalidate>
+          <Csrf ctx={ctx} />
+          <Field ctx={ctx} name="templates" label="staff.reasonTemplates" hint="staff.reasonsHint" multiline errors={errors} values={values} maxLength={5000} />
+          <div class="actions"><button type="submit" class="button">{t('common.save')}</button></div>
+        </form>
+      ) : (
+        <fieldset disabled class="read-only">
+          <Field ctx={ctx} name="templates" label="staff.reasonTemplates" hint="staff.reasonsHint" multiline errors={errors} values={values} maxLength={5000} />
+        </fieldset>
+      )}
     </Layout>
   );
 }

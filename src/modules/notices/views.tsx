@@ -12,7 +12,7 @@ export function NoticesPage({ ctx, notices, statusOf }: { ctx: PageContext; noti
   return (
     <Layout ctx={ctx} title={t('staff.noticesTitle')}>
       <h1>{t('staff.noticesTitle')}</h1>
-      <p><a class="button" href="/staff/notices/new">{t('staff.noticeNew')}</a></p>
+      {ctx.can('notices.manage') && <p><a class="button" href="/staff/notices/new">{t('staff.noticeNew')}</a></p>}
       {notices.length === 0 ? <p>{t('staff.noticeNone')}</p> : (
         <div class="table-wrap">
           <table class="table">
@@ -48,21 +48,30 @@ const labels = {
 export function NoticeFormPage({ ctx, id, errors, values }: { ctx: PageContext; id?: number; errors?: FormErrors; values: FormValues }) {
   const t = ctx.t;
   const title = t(id ? 'staff.noticeEdit' : 'staff.noticeNew');
+  const editable = ctx.can('notices.manage');
+  const fields = (
+    <>
+      <Field ctx={ctx} name="title_ja" label="staff.noticeTitleJa" required errors={errors} values={values} maxLength={200} />
+      <Field ctx={ctx} name="body_ja" label="staff.noticeBodyJa" required multiline errors={errors} values={values} maxLength={5000} />
+      <Field ctx={ctx} name="title_en" label="staff.noticeTitleEn" errors={errors} values={values} maxLength={200} />
+      <Field ctx={ctx} name="body_en" label="staff.noticeBodyEn" multiline errors={errors} values={values} maxLength={5000} />
+      <Field ctx={ctx} name="publish_from" label="staff.noticeFrom" type="datetime-local" required errors={errors} values={values} />
+      <Field ctx={ctx} name="publish_until" label="staff.noticeUntil" hint="staff.noticeUntilHint" type="datetime-local" errors={errors} values={values} />
+    </>
+  );
   return (
     <Layout ctx={ctx} title={title} errors={errors} fieldLabels={labelsFor(ctx, labels)}>
       <p><a href="/staff/notices">{t('common.back')}</a></p>
       <h1>{title}</h1>
-      <form method="post" action={id ? `/staff/notices/${id}` : '/staff/notices/new'} novalidate>
-        <Csrf ctx={ctx} />
-        <Field ctx={ctx} name="title_ja" label="staff.noticeTitleJa" required errors={errors} values={values} maxLength={200} />
-        <Field ctx={ctx} name="body_ja" label="staff.noticeBodyJa" required multiline errors={errors} values={values} maxLength={5000} />
-        <Field ctx={ctx} name="title_en" label="staff.noticeTitleEn" errors={errors} values={values} maxLength={200} />
-        <Field ctx={ctx} name="body_en" label="staff.noticeBodyEn" multiline errors={errors} values={values} maxLength={5000} />
-        <Field ctx={ctx} name="publish_from" label="staff.noticeFrom" type="datetime-local" required errors={errors} values={values} />
-        <Field ctx={ctx} name="publish_until" label="staff.noticeUntil" hint="staff.noticeUntilHint" type="datetime-local" errors={errors} values={values} />
-        <div class="actions"><button type="submit" class="button">{t('common.save')}</button></div>
-      </form>
-      {id && (
+      {/* A role that may not change notices (an auditor) reads the same fields, disabled, with nothing to submit. */}
+      {editable ? (
+        <form method="post" action={id ? `/staff/notices/${id}` : '/staff/notices/new'} novalidate>
+          <Csrf ctx={ctx} />
+          {fields}
+          <div class="actions"><button type="submit" class="button">{t('common.save')}</button></div>
+        </form>
+      ) : <fieldset disabled class="read-only">{fields}</fieldset>}
+      {id && editable && (
         <form method="post" action={`/staff/notices/${id}/delete`} class="actions">
           <Csrf ctx={ctx} />
           <p>{t('staff.noticeDeleteConfirm')}</p>

@@ -19,17 +19,21 @@ const memberHref = (m: Pick<Member, 'member_number'>) => `/staff/members/${m.mem
 export function MemberActions({ ctx, member }: { ctx: PageContext; member: Member }) {
   const t = ctx.t;
   const base = memberHref(member);
+  // Only the actions this role may take (an auditor has none, so the bar is left out).
+  if (!(['members.editContact', 'applications.enterPaper', 'credits.addStaffCredit', 'members.sendResetLink'] as const).some((a) => ctx.can(a))) return null;
   return (
     <nav class="card" aria-labelledby="m360-actions-h">
       <h2 id="m360-actions-h">{t('m360.actions')}</h2>
       <div class="actions">
-        <a class="button button--secondary" href={`${base}/contact`}>{t('m360.editContact')}</a>
-        <a class="button button--secondary" href={`${base}/applications/new`}>{t('m360.paperEntry')}</a>
-        <a class="button button--secondary" href={`${base}/credits/new`}>{t('m360.addCredit')}</a>
-        <form method="post" action={`${base}/reset-link`}>
-          <Csrf ctx={ctx} />
-          <button type="submit" class="button button--secondary">{t('staff.sendReset')}</button>
-        </form>
+        {ctx.can('members.editContact') && <a class="button button--secondary" href={`${base}/contact`}>{t('m360.editContact')}</a>}
+        {ctx.can('applications.enterPaper') && <a class="button button--secondary" href={`${base}/applications/new`}>{t('m360.paperEntry')}</a>}
+        {ctx.can('credits.addStaffCredit') && <a class="button button--secondary" href={`${base}/credits/new`}>{t('m360.addCredit')}</a>}
+        {ctx.can('members.sendResetLink') && (
+          <form method="post" action={`${base}/reset-link`}>
+            <Csrf ctx={ctx} />
+            <button type="submit" class="button button--secondary">{t('staff.sendReset')}</button>
+          </form>
+        )}
       </div>
       <p class="field__hint">{t('m360.revertHint')}</p>
     </nav>

@@ -172,11 +172,13 @@ export function QrVerifyPage({ ctx, values, errors, result }: { ctx: PageContext
           )}
         </div>
       )}
-      <form method="post" action="/staff/qr" novalidate>
-        <Csrf ctx={ctx} />
-        <Field ctx={ctx} name="code" label="qr.verifyCode" hint="qr.verifyHint" required multiline errors={errors} values={values} spellcheck={false} />
-        <div class="actions"><button type="submit" class="button">{t('qr.verifySubmit')}</button></div>
-      </form>
+      {ctx.can('checkin.verifyQr') && (
+        <form method="post" action="/staff/qr" novalidate>
+          <Csrf ctx={ctx} />
+          <Field ctx={ctx} name="code" label="qr.verifyCode" hint="qr.verifyHint" required multiline errors={errors} values={values} spellcheck={false} />
+          <div class="actions"><button type="submit" class="button">{t('qr.verifySubmit')}</button></div>
+        </form>
+      )}
       <p><a href="/checkin/public-key.pem">{t('qr.publicKey')}</a></p>
     </Layout>
   );

@@ -1,4 +1,5 @@
 import type { Locale, MessageKey, Translate } from '../i18n';
+import type { StaffAction } from '../policy';
 
 export interface NavTab {
   href: string;
@@ -18,6 +19,11 @@ export interface PageContext {
   userName?: string;
   /** A read-only staff role (auditor): the page says so; every change it tries answers 403. */
   readOnly?: boolean;
+  /**
+   * May the signed-in staff user take this action (platform/policy.ts)? A page shows a button or a form only
+   * when its POST would be let in, so an auditor sees no button that answers 403. False outside the staff realm.
+   */
+  can(action: StaffAction): boolean;
   flash?: MessageKey;
   requestId: string;
 }
