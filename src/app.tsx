@@ -240,6 +240,10 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     routerOptions: { maxParamLength: 200 },
   });
 
+  // Records every route (the route-table test) and each staff route's action, and refuses auditors' writes centrally;
+  // installed first, so no route can be registered before it.
+  installPolicy(app);
+
   // ── Security: headers, cookies, forms, CSRF, rate limits ───────────────────────────────────────
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -382,8 +386,6 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     if (!req.staff) return requireStaff.call(app, req, reply, () => {});
     if (req.staff.role !== 'admin') throw new AppError('forbidden');
   };
-  // Records every staff route's action (the route-table test) and refuses auditors' writes centrally.
-  installPolicy(app);
 
   // ── Platform routes ────────────────────────────────────────────────────────────────────────────
   app.get('/assets/tokens.css', async (_req, reply) =>

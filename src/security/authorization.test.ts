@@ -111,6 +111,7 @@ const CLASSES: Record<string, RouteClass> = {
   'GET /api/openapi.json': 'public',
   'GET /api/problems/:slug': 'public',
   'POST /api/v1/credits': 'api-token',
+  'GET /metrics': 'api-token',
   'POST /payments/notify/:gateway': 'gateway-signature',
   // Development only: never registered in production (checked below)
   'GET /dev/mail': 'dev-only',
@@ -195,7 +196,8 @@ async function selfReport(c: TestClient): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // /metrics is then a bearer-token route like the provider API (without a token it answers loopback only).
+  t = await createTestApp({ METRICS_TOKEN: 'metrics-token-for-the-authorization-test-0123' });
   t.clock.set(NOW);
   await seedCreditRules(t, 2026);
   await t.services.billing.seedFeeTypes(FEE_TYPES);
@@ -306,11 +308,11 @@ async function call(c: TestClient, method: string, pattern: string, url: string,
 }
 
 let tableNames: string[] = [];
-/** Every row of every table but sessions (touched by every request), as one fingerprint per table. */
+/** Every row of every table but sessions and rate-limit counters (touched by requests), as one fingerprint per table. */
 async function snapshot(): Promise<Record<string, string>> {
   if (tableNames.length === 0) {
     tableNames = (await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-      AND table_name NOT IN ('sessions', 'kysely_migration', 'kysely_migration_lock') ORDER BY 1`.execute(t.db)).rows.map((r) => r.name);
+      AND table_name NOT IN ('sessions', 'rate_limits', 'kysely_migration', 'kysely_migration_lock') ORDER BY 1`.execute(t.db)).rows.map((r) => r.name);
   }
   const union = tableNames.map((n) => `SELECT '${n}' AS name, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS f FROM "${n}" x`).join(' UNION ALL ');
   const rows = (await sql<{ name: string; f: string }>`${sql.raw(union)}`.execute(t.db)).rows;
