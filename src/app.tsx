@@ -16,7 +16,7 @@ import { AppError, RuleViolation } from './platform/errors';
 import { translator } from './platform/i18n';
 import type { Jobs } from './platform/jobs';
 import { Mailer, MAIL_JOB, type Transport } from './platform/mail/mailer';
-import { loggerOptions } from './platform/logger';
+import { loggerOptions, type LogStream } from './platform/logger';
 import { cookieName } from './platform/security/cookies';
 import { SessionStore, sessionCookieName, type Realm } from './platform/security/sessions';
 import { LoginThrottle } from './platform/security/throttle';
@@ -100,6 +100,8 @@ export interface AppDeps {
   mailTransport: Transport | null;
   /** A check the readiness probe runs (the database answers). */
   ready?: () => Promise<boolean>;
+  /** Log lines to this stream instead of stdout (tests read them). */
+  logStream?: LogStream;
 }
 
 export interface Services {
@@ -210,7 +212,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   const { config } = deps;
   const secure = config.isProduction;
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, deps.logStream),
     trustProxy: config.isProduction,
     bodyLimit: 1_048_576,
     genReqId: () => crypto.randomUUID(),
