@@ -159,6 +159,7 @@ export function creditRoutes(app: FastifyInstance, deps: { web: Web; credits: Cr
       const loaded = await Promise.all(files.map(async (f) => ({ name: f.filename, data: await f.toBuffer() })));
       const chosen = loaded.filter((f) => f.data.length > 0 || f.name);
       if (chosen.length === 0) throw new RuleViolation('credits.fileEmpty', {}, 'bad_request');
+      for (const f of chosen) credits.checkProof(f);
       for (const f of chosen) await credits.attachProof(web.actor(req), req.member!.id, no, f);
       return web.redirect(reply, `/credits/${no}`, 'credits.uploaded');
     } catch (err) {
