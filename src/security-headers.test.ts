@@ -160,6 +160,8 @@ describe.each<{ name: string; env: Record<string, string> }>([
     const patterns = routePatterns(w.t.app, 'GET');
     expect(patterns).toContain('/billing/:no');
     expect(patterns).toContain('/staff/members/:number');
+    // Development-only pages (the outbox, the sandbox gateway) do not exist in production.
+    for (const devOnly of ['/dev/mail', '/sandbox-gateway/console']) expect(patterns.includes(devOnly), devOnly).toBe(!production);
     let rendered = 0;
     for (const pattern of patterns) {
       const url = concrete(pattern, values);
