@@ -20,12 +20,13 @@ import { Mailer, MAIL_JOB, type Transport } from './platform/mail/mailer';
 import { loggerOptions } from './platform/logger';
 import { installMetrics, Metrics } from './platform/metrics';
 import { installRequestContext, requestIdFor } from './platform/request-context';
-import { SessionStore, sessionPolicies, type Realm } from './platform/security/sessions';
+import { cookieName } from './platform/security/cookies';
+import { SessionStore, sessionCookieName, type Realm } from './platform/security/sessions';
 import { LoginThrottle } from './platform/security/throttle';
 import { FileStore, MAX_UPLOAD_BYTES } from './platform/uploads';
 import { installPolicy, isStaffRole } from './platform/policy';
 import { ErrorPage } from './platform/views/error-page';
-import { createWeb, FLASH_COOKIE, LANG_COOKIE, safeLocalPath } from './platform/web';
+import { createWeb, decodablePath, safeLocalPath, webCookies } from './platform/web';
 import { isLocale, type MessageKey } from './platform/i18n';
 import { apiRoutes } from './modules/api/routes';
 import { EligibilityService } from './modules/applications/eligibility';
@@ -237,6 +238,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     trustProxy: config.isProduction,
     bodyLimit: 1_048_576,
     genReqId: (req) => requestIdFor(req.headers['x-request-id'], config.isProduction),
+    rewriteUrl: (req) => (decodablePath(req.url ?? '/') ? req.url ?? '/' : '/not-found'),
     routerOptions: { maxParamLength: 200 },
   });
 
@@ -273,7 +275,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 5, fields: 10, fieldSize: 100_000, parts: 20 },
   });
   await app.register(csrf, {
-    cookieKey: '_csrf_secret',
+    cookieKey: cookieName('_csrf_secret', { secure, path: '/' }),
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },
     getToken: (req) => {
       const field = (req.body as Record<string, unknown> | undefined)?._csrf;
@@ -324,7 +326,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   const expired = new WeakSet<FastifyRequest>();
 
   async function loadSession(req: FastifyRequest, realm: Realm) {
-    const token = req.cookies[sessionPolicies[realm].cookie];
+    const token = req.cookies[sessionCookieName(realm, secure)];
     if (!token) return;
     const result = await services.sessions.load(realm, token);
     if (!result) return;
@@ -350,7 +352,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   app.addHook('onRequest', async (req) => {
     req.locale = web.resolveLocale(req);
     req.t = translator(req.locale);
-    const flash = req.cookies[FLASH_COOKIE];
+    const flash = req.cookies[webCookies(secure).flash];
     if (flash) {
       const unsigned = req.unsignCookie(flash);
       if (unsigned.valid && unsigned.value) req.flashKey = unsigned.value as MessageKey;
@@ -371,14 +373,14 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
 
   const requireMember: preHandlerHookHandler = async (req, reply) => {
     if (req.member) return;
-    if (req.cookies[sessionPolicies.member.cookie]) clearSessionCookie(reply, 'member');
+    if (req.cookies[sessionCookieName('member', secure)]) clearSessionCookie(reply, 'member', secure);
     if (expired.has(req)) return reply.redirect('/login?expired=1', 303);
     return reply.redirect(`/login?next=${encodeURIComponent(safeLocalPath(req.url))}`, 303);
   };
   const requireStaff: preHandlerHookHandler = async (req, reply) => {
     if (req.staff) return;
     if (req.staffSession) return reply.redirect(req.staffSession.stage === 'enrol' ? '/staff/enrol' : '/staff/login/verify', 303);
-    if (req.cookies[sessionPolicies.staff.cookie]) clearSessionCookie(reply, 'staff');
+    if (req.cookies[sessionCookieName('staff', secure)]) clearSessionCookie(reply, 'staff', secure);
     return reply.redirect(`/staff/login${expired.has(req) ? '?expired=1' : ''}`, 303);
   };
   // Kept for routes not yet naming their action; the policy table (platform/policy.ts) decides the rest.
@@ -400,7 +402,7 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
 
   app.get<{ Params: { locale: string }; Querystring: { next?: string } }>('/lang/:locale', async (req, reply) => {
     if (!isLocale(req.params.locale)) throw new AppError('not_found');
-    reply.setCookie(LANG_COOKIE, req.params.locale, { path: '/', sameSite: 'lax', secure, maxAge: 31_536_000, httpOnly: true });
+    reply.setCookie(webCookies(secure).lang, req.params.locale, { path: '/', sameSite: 'lax', secure, maxAge: 31_536_000, httpOnly: true });
     return reply.redirect(safeLocalPath(req.query.next), 303);
   });
 

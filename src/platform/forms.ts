@@ -5,6 +5,9 @@ import type { FormErrors, FormValues } from './views/context';
 
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+/** For a schema that is not `text()`: PostgreSQL refuses a NUL byte, so one must never reach a query. */
+export const noControlChars = (s: string) => !CONTROL_CHARS.test(s);
+
 /**
  * A text field: trimmed, required unless `optional`, bounded, no control characters (NUL bytes and
  * the like never reach the database). Messages are catalogue keys, shown in the user's language.

@@ -4,9 +4,15 @@ import type { Config } from './config';
 
 /** Path segments after these prefixes are secrets (reset, confirmation and invitation links). */
 const SECRET_PATH = /\/(password\/reset|profile\/email\/confirm|staff\/invite)\/[^/?#]+/g;
+/**
+ * Query parameters that carry what staff typed to find a person (name, kana, email, phone: the member
+ * search `q`, the invoice search's `member`, the audit trail's `member` and `actor`). The search forms stay
+ * GET (bookmarkable, back button; docs/security.md), so the values are cut from the logs instead.
+ */
+const PERSONAL_QUERY = /([?&](?:q|member|actor)=)[^&#]*/g;
 
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PATH, '/$1/[redacted]');
+  return url.replace(SECRET_PATH, '/$1/[redacted]').replace(PERSONAL_QUERY, '$1[redacted]');
 }
 
 /**

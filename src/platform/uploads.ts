@@ -8,6 +8,12 @@ const EXT: Record<UploadType, string> = { 'application/pdf': 'pdf', 'image/jpeg'
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /**
+ * The policy an uploaded file is served under: nothing it contains may run or load (sandbox), and
+ * frame-ancestors and base-uri, which default-src does not cover, are closed too.
+ */
+export const UPLOADED_FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
  * The type of an upload from its first bytes, never from its name or the browser's word. A file that
  * also reads as HTML or script in its head (a polyglot) is refused whatever its magic number.
  */

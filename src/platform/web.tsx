@@ -5,6 +5,7 @@ import type { Actor } from './audit';
 import type { Config } from './config';
 import { can, type StaffRole } from './policy';
 import { isLocale, type Locale, type MessageKey, type Translate, translator } from './i18n';
+import { cookieName } from './security/cookies';
 import type { Session } from './security/sessions';
 import type { NavTab, PageContext } from './views/context';
 
@@ -32,6 +33,22 @@ const ADMIN_ONLY_TABS = new Set(['/staff/accounts', '/staff/api-tokens', '/staff
 export const FLASH_COOKIE = 'flash';
 export const LANG_COOKIE = 'lang';
 
+/** The flash and language cookies' names on the wire (`__Host-` over HTTPS). */
+export const webCookies = (secure: boolean) => ({
+  flash: cookieName(FLASH_COOKIE, { secure, path: '/' }),
+  lang: cookieName(LANG_COOKIE, { secure, path: '/' }),
+});
+
+/** A path whose every segment decodes: a malformed escape (%E0%A4%A) is rewritten to a 404 that keeps the security headers. */
+export function decodablePath(url: string): boolean {
+  try {
+    for (const segment of (url.split('?')[0] ?? '').split('/')) decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Only a local path may be a redirect target: no open redirects through ?next=. */
 export function safeLocalPath(next: unknown, fallback = '/'): string {
   if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 500) return fallback;
@@ -48,12 +65,14 @@ export interface Web {
 
 export function createWeb(config: Config, tabs: { member: NavTab[]; staff: NavTab[] }): Web {
   const secure = config.isProduction;
+  const cookies = webCookies(secure);
+  const flashOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true } as const;
   return {
     context(req, reply, realm) {
       const r = realm ?? (req.staff ? 'staff' : req.member ? 'member' : 'public');
       const user = r === 'staff' ? req.staff : r === 'member' ? req.member : undefined;
       const staffTabs = tabs.staff.filter((tab) => !ADMIN_ONLY_TABS.has(tab.href) || req.staff?.role === 'admin');
-      if (req.flashKey) reply.clearCookie(FLASH_COOKIE, { path: '/' });
+      if (req.flashKey) reply.clearCookie(cookies.flash, flashOptions);
       return {
         t: req.t,
         locale: req.locale,
@@ -77,7 +96,7 @@ export function createWeb(config: Config, tabs: { member: NavTab[]; staff: NavTa
         .send(`<!doctype html>${renderToString(page)}`);
     },
     redirect(reply, url, flash) {
-      if (flash) reply.setCookie(FLASH_COOKIE, flash, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: 60 });
+      if (flash) reply.setCookie(cookies.flash, flash, { ...flashOptions, maxAge: 60 });
       return reply.redirect(url, 303);
     },
     actor(req) {
@@ -86,7 +105,7 @@ export function createWeb(config: Config, tabs: { member: NavTab[]; staff: NavTa
       return { type: 'anonymous', id: null, ip: req.ip, requestId: String(req.id) };
     },
     resolveLocale(req) {
-      const fromCookie = req.cookies[LANG_COOKIE];
+      const fromCookie = req.cookies[cookies.lang];
       if (isLocale(fromCookie)) return fromCookie;
       const accept = String(req.headers['accept-language'] ?? '');
       return /^\s*en\b/i.test(accept) ? 'en' : 'ja';

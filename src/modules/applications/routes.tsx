@@ -3,6 +3,7 @@ import { attachmentHeader } from '../../platform/csv';
 import type { Application, ApplicationFile, ApplicationType } from '../../platform/db/schema';
 import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
+import { UPLOADED_FILE_CSP } from '../../platform/uploads';
 import type { FormErrors, FormValues } from '../../platform/views/context';
 import type { Web } from '../../platform/web';
 import { allow, type StaffAction } from '../../platform/policy';
@@ -22,7 +23,7 @@ function sendFile(reply: FastifyReply, file: ApplicationFile, stream: NodeJS.Rea
   return reply
     .header('content-type', file.content_type)
     .header('content-disposition', attachmentHeader(file.original_name, file.content_type === 'application/pdf' ? 'attachment' : 'inline'))
-    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('content-security-policy', UPLOADED_FILE_CSP)
     .header('cache-control', 'private, no-store')
     .send(stream);
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseForm } from '../../platform/forms';
-import { type Realm, sessionPolicies } from '../../platform/security/sessions';
+import { type Realm, sessionCookieName, sessionPolicies } from '../../platform/security/sessions';
 import { safeLocalPath, type Web } from '../../platform/web';
 import { forgotSchema, loginSchema, newPasswordSchema } from './schemas';
 import type { AuthService } from './service';
@@ -8,12 +8,13 @@ import { ForgotPage, LoginPage, NewPasswordPage } from './views';
 
 export function setSessionCookie(reply: FastifyReply, realm: Realm, token: string, secure: boolean): void {
   const policy = sessionPolicies[realm];
-  reply.setCookie(policy.cookie, token, { path: policy.path, httpOnly: true, sameSite: 'lax', secure });
+  reply.setCookie(sessionCookieName(realm, secure), token, { path: policy.path, httpOnly: true, sameSite: 'lax', secure });
 }
 
-export function clearSessionCookie(reply: FastifyReply, realm: Realm): void {
+/** Cleared with the same attributes it was set with: a browser ignores a `__Host-` cookie's removal without Secure. */
+export function clearSessionCookie(reply: FastifyReply, realm: Realm, secure: boolean): void {
   const policy = sessionPolicies[realm];
-  reply.clearCookie(policy.cookie, { path: policy.path });
+  reply.clearCookie(sessionCookieName(realm, secure), { path: policy.path, httpOnly: true, sameSite: 'lax', secure });
 }
 
 /** Per-IP brake on the endpoints that take a secret or send mail (per-account brake: LoginThrottle). */
@@ -52,7 +53,7 @@ export function memberAuthRoutes(app: FastifyInstance, deps: { web: Web; auth: A
 
   app.post('/logout', async (req, reply) => {
     if (req.memberSession) await auth.logout(web.actor(req), req.memberSession);
-    clearSessionCookie(reply, 'member');
+    clearSessionCookie(reply, 'member', secureCookies);
     return web.redirect(reply, '/login', 'login.loggedOut');
   });
 
@@ -77,7 +78,7 @@ export function memberAuthRoutes(app: FastifyInstance, deps: { web: Web; auth: A
     const problem = await auth.resetPassword(web.actor(req), req.params.token, form.data.password, req.locale);
     if (problem === 'invalid') return web.render(reply, <NewPasswordPage ctx={ctx()} token={req.params.token} invalid />, 400);
     if (problem) return web.render(reply, <NewPasswordPage ctx={ctx()} token={req.params.token} errors={{ password: problem }} />, 400);
-    if (req.memberSession) clearSessionCookie(reply, 'member');
+    if (req.memberSession) clearSessionCookie(reply, 'member', secureCookies);
     return web.redirect(reply, '/login', 'reset.done');
   });
 }

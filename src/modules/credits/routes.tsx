@@ -3,6 +3,7 @@ import { attachmentHeader, toCsv } from '../../platform/csv';
 import type { CreditFile, CreditKind } from '../../platform/db/schema';
 import { idParam, notFound, RuleViolation } from '../../platform/errors';
 import { parseForm } from '../../platform/forms';
+import { UPLOADED_FILE_CSP } from '../../platform/uploads';
 import type { Web } from '../../platform/web';
 import { commentSchema, selfReportSchema } from './schemas';
 import type { CreditsService } from './service';
@@ -19,7 +20,7 @@ export async function sendCreditFile(reply: FastifyReply, file: CreditFile, stre
   return reply
     .header('content-type', file.content_type)
     .header('content-disposition', attachmentHeader(file.original_name, inline ? 'inline' : 'attachment'))
-    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('content-security-policy', UPLOADED_FILE_CSP)
     .header('cache-control', 'private, no-store')
     .send(stream);
 }
@@ -160,6 +161,7 @@ export function creditRoutes(app: FastifyInstance, deps: { web: Web; credits: Cr
       const loaded = await Promise.all(files.map(async (f) => ({ name: f.filename, data: await f.toBuffer() })));
       const chosen = loaded.filter((f) => f.data.length > 0 || f.name);
       if (chosen.length === 0) throw new RuleViolation('credits.fileEmpty', {}, 'bad_request');
+      for (const f of chosen) credits.checkProof(f);
       for (const f of chosen) await credits.attachProof(web.actor(req), req.member!.id, no, f);
       return web.redirect(reply, `/credits/${no}`, 'credits.uploaded');
     } catch (err) {

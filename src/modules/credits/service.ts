@@ -7,7 +7,7 @@ import type { Locale } from '../../platform/i18n';
 import { tokyoDate } from '../../platform/japanese';
 import { getSetting, putSetting } from '../../platform/settings';
 import type { Mailer } from '../../platform/mail/mailer';
-import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
+import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType, type UploadType } from '../../platform/uploads';
 import type { CyclesService, RenewalCycle } from '../cycles/service';
 import { fullName, type MembersService } from '../members/service';
 import { type CatalogueFilter, type CreditExportFilter, type CreditExportRow, CreditsRepository, type LedgerRow, type NewCatalogueEntry } from './repository';
@@ -207,11 +207,20 @@ export class CreditsService {
   }
 
   /** 「ファイルをアップロード」: a proof document, checked by content and size, stored outside the web root. */
-  async attachProof(actor: Actor, memberId: number, controlNo: string, file: { data: Buffer; name: string }): Promise<CreditFile> {
+  /**
+   * A proof's own checks (not empty, not too large, really a PDF, JPEG or PNG), before anything is stored:
+   * several files in one upload are all checked first, so a refused upload keeps none of them.
+   */
+  checkProof(file: { data: Buffer }): UploadType {
     if (file.data.length === 0) throw new RuleViolation('credits.fileEmpty', {}, 'bad_request');
     if (file.data.length > MAX_UPLOAD_BYTES) throw new RuleViolation('credits.fileTooLarge', { mb: MAX_UPLOAD_BYTES / 1024 / 1024 }, 'bad_request');
     const type = sniffType(file.data);
     if (!type) throw new RuleViolation('credits.fileType', {}, 'bad_request');
+    return type;
+  }
+
+  async attachProof(actor: Actor, memberId: number, controlNo: string, file: { data: Buffer; name: string }): Promise<CreditFile> {
+    const type = this.checkProof(file);
     const existing = await this.repo.findForMember(this.deps.db, memberId, controlNo);
     if (!existing) throw notFound('credit');
     this.move(existing, 'attach', 'member');

@@ -96,7 +96,7 @@ export function staffRoutes(app: FastifyInstance, deps: {
 
   app.post('/staff/logout', async (req, reply) => {
     if (req.staffSession) await staff.logout(web.actor(req), req.staffSession);
-    clearSessionCookie(reply, 'staff');
+    clearSessionCookie(reply, 'staff', secureCookies);
     return web.redirect(reply, '/staff/login', 'login.loggedOut');
   });
 

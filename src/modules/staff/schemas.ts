@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { text } from '../../platform/forms';
+import { noControlChars, text } from '../../platform/forms';
 import { STAFF_ROLES } from '../../platform/policy';
 
 export const staffLoginSchema = z.object({
-  email: z.string({ error: 'staff.emailInvalid' }).trim().min(1, { error: 'staff.emailInvalid' }).max(254, { error: 'staff.emailInvalid' }),
+  email: z.string({ error: 'staff.emailInvalid' }).trim().min(1, { error: 'staff.emailInvalid' }).max(254, { error: 'staff.emailInvalid' })
+    .refine(noControlChars, { message: 'staff.emailInvalid' }),
   password: z.string({ error: 'login.passwordRequired' }).min(1, { error: 'login.passwordRequired' }).max(1000, { error: 'staff.loginFailed' }),
 });
 

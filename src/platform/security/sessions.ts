@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { Db, Executor } from '../db/database';
+import { cookieName } from './cookies';
 import { hashToken, randomToken } from './tokens';
 
 export type Realm = 'member' | 'staff';
@@ -18,6 +19,12 @@ export const sessionPolicies: Record<Realm, SessionPolicy> = {
   member: { cookie: 'ksid', path: '/', idleMs: 30 * MINUTE, absoluteMs: 12 * 60 * MINUTE },
   staff: { cookie: 'kstaff', path: '/staff', idleMs: 15 * MINUTE, absoluteMs: 12 * 60 * MINUTE },
 };
+
+/** The session cookie's name on the wire: `__Host-ksid` and `__Secure-kstaff` over HTTPS (platform/security/cookies.ts). */
+export function sessionCookieName(realm: Realm, secure: boolean): string {
+  const policy = sessionPolicies[realm];
+  return cookieName(policy.cookie, { secure, path: policy.path });
+}
 
 /** Writing last_seen_at on every request would make each page a write; a minute's slack is enough. */
 const TOUCH_EVERY_MS = MINUTE;
