@@ -1,20 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, createServices } from '../../app';
-import { createDb, type Db } from '../../platform/db/database';
-import { smtpTransport } from '../../platform/mail/mailer';
 import { createTestApp, type TestApp } from '../../test/app';
 import { TestClient, textOf } from '../../test/client';
 import { createMember, TEST_PASSWORD } from '../../test/factories';
+import { answered, oneConnectionApp } from '../../test/pool';
 import { seedCreditRules, signInStaff } from '../../test/sign-in';
 
-/**
- * The self-report workflow on an app whose pool holds ONE connection. A transaction that asks the pool for a
- * second connection while it holds the first waits forever here; under load (200 members, a pool of 20) the
- * same code starves the whole pool and every page hangs — what `npm run bench:load` first found.
- */
+/** The self-report workflow and its review on an app whose pool holds one connection (see test/pool.ts). */
 let t: TestApp;
-let one: Db;
+let one: Awaited<ReturnType<typeof oneConnectionApp>>;
 let app: FastifyInstance;
 const PDF = Buffer.from('%PDF-1.7\n% proof\n1 0 obj<<>>endobj\n%%EOF\n');
 
@@ -22,27 +16,13 @@ beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(new Date('2026-11-23T10:00:00+09:00'));
   await seedCreditRules(t);
-  one = createDb(t.config.databaseUrl!, 1).db;
-  const deps = { config: t.config, db: one, jobs: t.jobs, clock: t.clock, mailTransport: smtpTransport(t.config) };
-  app = await createApp(deps, createServices(deps));
-  await app.ready();
+  one = await oneConnectionApp(t);
+  app = one.app;
 });
 afterAll(async () => {
-  await app.close();
-  await one.destroy();
+  await one.close();
   await t.close();
 });
-
-/** The request, or a failure naming it when it has not answered in 5 s (a transaction waiting for a second connection). */
-async function answered<T>(what: string, request: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not answer in 5 s: it waits for a second pool connection`)), 5_000); });
-  try {
-    return await Promise.race([request, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('self-reports on a pool of one connection', () => {
   it('saves, uploads, requests approval, is rejected, asks again and is approved without a second connection', async () => {

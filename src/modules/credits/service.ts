@@ -1,7 +1,7 @@
 import { type Actor, audit } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
 import type { Db, Executor } from '../../platform/db/database';
-import type { CatalogueEntry, Credit, CreditCategory, CreditEvent, CreditFile, CreditStatus } from '../../platform/db/schema';
+import type { CatalogueEntry, Credit, CreditCategory, CreditEvent, CreditFile, CreditStatus, Member } from '../../platform/db/schema';
 import { notFound, RuleViolation } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
 import { tokyoDate } from '../../platform/japanese';
@@ -92,15 +92,15 @@ export class CreditsService {
    * before the transaction opens (enforceCap takes it), never while one is held — a transaction that waits for
    * a second pool connection starves the pool under load (every connection held, each waiting for one more).
    */
-  private async periodAndCycle(memberId: number): Promise<Standing> {
-    const member = await this.deps.members.getById(memberId);
+  private async periodAndCycle(memberId: number, known?: Pick<Member, 'cert_period_start' | 'cert_period_end'>): Promise<Standing> {
+    const member = known ?? await this.deps.members.getById(memberId);
     const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
     return { period, cycle: await this.deps.cycles.forPeriodEnd(member.cert_period_end) };
   }
 
-  /** 単位取得情報: everything counted in the current period, and everything that was not, with why. */
-  async transcript(memberId: number): Promise<{ transcript: Transcript; cycle?: RenewalCycle; categories: CreditCategory[]; rows: LedgerRow[] }> {
-    const [{ period, cycle }, rows, categories] = await Promise.all([this.periodAndCycle(memberId), this.repo.ledger(this.deps.db, memberId), this.categories()]);
+  /** 単位取得情報: everything counted in the current period, and everything that was not, with why. `member`: when the caller has it already. */
+  async transcript(memberId: number, member?: Pick<Member, 'cert_period_start' | 'cert_period_end'>): Promise<{ transcript: Transcript; cycle?: RenewalCycle; categories: CreditCategory[]; rows: LedgerRow[] }> {
+    const [{ period, cycle }, rows, categories] = await Promise.all([this.periodAndCycle(memberId, member), this.repo.ledger(this.deps.db, memberId), this.categories()]);
     return { transcript: computeTranscript(rows.map(toLine), rulesOf(cycle), period, categories.map((c) => c.code)), cycle, categories, rows };
   }
 
