@@ -146,6 +146,29 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL processes: the embedded postmaster (DATA_DIR/postgres/postmaster.pid) and its children. */
+function postgresPids(): number[] {
+  const master = Number(fs.readFileSync(path.join(config.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]) === master;
+    } catch {
+      return false;
+    }
+  });
+  return [master, ...children];
+}
+
 // ── 3. The browser: cookies, CSRF tokens of the last page, 303s followed, every request timed ─────
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const think = () => sleep(THINK_MIN + Math.random() * (THINK_MAX - THINK_MIN));
@@ -369,6 +392,10 @@ try {
   }));
   const arrivalSeconds = (performance.now() - loginStarted) / 1000;
   const arrivalRequests = samples.length;
+  // CPU used by the app and by PostgreSQL during the run: per request, it does not depend on what else shares the machine.
+  const pgPids = config.databaseUrl ? [] : postgresPids();
+  const cpuAt = () => ({ app: cpuSeconds(pid), pg: pgPids.reduce((sum, p) => sum + cpuSeconds(p), 0) });
+  const cpuStart = cpuAt();
   t0 = performance.now();
   stopAt = SECONDS * 1000;
   const sampler = setInterval(() => {
@@ -379,6 +406,7 @@ try {
   await Promise.all([...data.members.map((m, i) => member(m, browsers[i]!, data)), ...Array.from({ length: Math.min(STAFF, CLERK_SECRETS.length) }, (_, i) => clerk(i))]);
   const elapsed = (performance.now() - t0) / 1000;
   clearInterval(sampler);
+  const cpuEnd = cpuAt();
 
   // ── Figures ──
   const byPage = new Map<string, Sample[]>();
@@ -414,7 +442,12 @@ try {
   console.log(`Simulated: ${MEMBERS} members (half renewal targets) + ${STAFF} clerks, ${SECONDS} s, think ${THINK_MIN}–${THINK_MAX} ms, ${RELOGIN_PERCENT}% re-logins.\n`);
   console.log(table.join('\n'));
   console.log(`\nArrival: ${arrivalRequests} requests (the logins) in ${arrivalSeconds.toFixed(1)} s before the clock started; they are in the table.`);
-  console.log(`Throughput: ${((samples.length - arrivalRequests) / elapsed).toFixed(1)} req/s over the ${elapsed.toFixed(1)} s run.`);
+  const runRequests = samples.length - arrivalRequests;
+  console.log(`Throughput: ${(runRequests / elapsed).toFixed(1)} req/s over the ${elapsed.toFixed(1)} s run.`);
+  const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(1, runRequests)).toFixed(1);
+  console.log(`CPU during the run: app ${(cpuEnd.app - cpuStart.app).toFixed(1)} s (${perRequest(cpuEnd.app - cpuStart.app)} ms per request)` +
+    (pgPids.length > 0 ? `, PostgreSQL ${(cpuEnd.pg - cpuStart.pg).toFixed(1)} s (${perRequest(cpuEnd.pg - cpuStart.pg)} ms per request; backends started later not counted)` : '') +
+    ` — ${(elapsed * os.availableParallelism()).toFixed(0)} CPU-seconds were there.`);
   console.log(`Done: ${counters.logins} logins (${counters.relogins} re-logins), ${counters.reports} self-reports sent for approval (${counters.capReached} stopped at the cap), ${counters.decisions} clerk decisions (${counters.decidedByOther} already decided by another clerk), ${catcher.received.length} mails received.`);
   console.log(`App RSS: ${rssWarm.toFixed(0)} MB at ${WARMUP} s (after warm-up), ${rssEnd.toFixed(0)} MB at the end, ${rssMax.toFixed(0)} MB at most — ${flat ? 'flat' : 'GROWING'} (end ≤ ${Math.round((RSS_FLAT - 1) * 100)}% above warm-up).`);
   if (failures.length > 0) {
