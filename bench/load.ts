@@ -89,7 +89,7 @@ async function prepare(): Promise<{ members: SimMember[]; catalogue: number[]; a
       .where((eb) => eb.not(eb.exists(eb.selectFrom('credits as c').select('c.id').whereRef('c.member_id', '=', 'm.id').where('c.source', '=', 'self_report'))))
       .orderBy(sql`random()`).limit(n).execute();
     const chosen = [...await pick(true, Math.ceil(MEMBERS / 2)), ...await pick(false, Math.floor(MEMBERS / 2))];
-    if (chosen.length < MEMBERS) throw new Error(`only ${chosen.length} members fit (LOAD_MEMBERS=${MEMBERS}): run npm run seed:scale first`);
+    if (chosen.length < MEMBERS) throw new Error(`only ${chosen.length} members without a self-report are left for LOAD_MEMBERS=${MEMBERS} (each run uses fresh ones): seed a fresh DATA_DIR with npm run seed:scale`);
     const invoices = await db.selectFrom('invoices').select(['member_id', 'control_no']).where('member_id', 'in', chosen.map((m) => m.id)).execute();
     const members = chosen.map((m, i) => ({
       number: m.member_number, target: i < Math.ceil(MEMBERS / 2),
