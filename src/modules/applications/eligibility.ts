@@ -1,4 +1,5 @@
-import type { Application, RenewalCycle } from '../../platform/db/schema';
+import type { Application, Member, RenewalCycle } from '../../platform/db/schema';
+import type { Transcript } from '../credits/rules';
 import type { BillingService } from '../billing/service';
 import type { CreditsService } from '../credits/service';
 import type { CyclesService } from '../cycles/service';
@@ -22,18 +23,27 @@ export class EligibilityService {
   constructor(private deps: { members: MembersService; cycles: CyclesService; credits: CreditsService; billing: BillingService }) {}
 
   /** The cycle that renews the member's current period, or undefined when the member is not a renewal target. */
-  async cycleFor(memberId: number): Promise<RenewalCycle | undefined> {
-    const member = await this.deps.members.getById(memberId);
-    return this.deps.cycles.renewing(member.cert_period_end);
+  async cycleFor(memberId: number, member?: Member): Promise<RenewalCycle | undefined> {
+    const { cert_period_end } = member ?? await this.deps.members.getById(memberId);
+    return this.deps.cycles.renewing(cert_period_end);
   }
 
-  async assess(memberId: number, cycle: RenewalCycle, application?: Application): Promise<Eligibility> {
-    const [member, unpaid, { transcript }] = await Promise.all([
-      this.deps.members.getById(memberId),
+  /**
+   * What the rules need from other modules (the member's period, unpaid 年会費, the transcript), read in parallel
+   * through the pool. A transaction gathers before it opens: it never waits for a second connection while it holds one.
+   */
+  async gather(memberId: number, cycle: RenewalCycle, member?: Member): Promise<EligibilityInputs> {
+    const period = (m: Member) => (m.cert_period_start && m.cert_period_end ? { start: m.cert_period_start, end: m.cert_period_end } : null);
+    const [owner, unpaid, { transcript }] = await Promise.all([
+      member ?? this.deps.members.getById(memberId),
       this.deps.billing.unpaidAnnualFees(memberId, cycle.last_annual_fee_year),
-      this.deps.credits.transcript(memberId),
+      this.deps.credits.transcript(memberId, member),
     ]);
-    const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
+    return { cycle, period: period(owner), unpaid, transcript };
+  }
+
+  async assess(memberId: number, cycle: RenewalCycle, application?: Application, inputs?: EligibilityInputs): Promise<Eligibility> {
+    const { period, unpaid, transcript } = inputs ?? await this.gather(memberId, cycle);
     return assessEligibility({
       cycle: { lastAnnualFeeYear: cycle.last_annual_fee_year, newPeriodStart: cycle.new_period_start, studyAbroad: cycle.study_abroad },
       period,
@@ -42,4 +52,12 @@ export class EligibilityService {
       application: application ? factsOf(application) : undefined,
     });
   }
+}
+
+/** The gathered facts one assessment reads (see gather). */
+export interface EligibilityInputs {
+  cycle: RenewalCycle;
+  period: { start: string; end: string } | null;
+  unpaid: { fiscal_year: number | null; amount: number }[];
+  transcript: Transcript;
 }

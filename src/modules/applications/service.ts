@@ -11,7 +11,7 @@ import type { BillingService, InvoiceSettled } from '../billing/service';
 import type { CreditsService } from '../credits/service';
 import type { CyclesService } from '../cycles/service';
 import { fullName, type MembersService } from '../members/service';
-import { type Eligibility, type EligibilityService, factsOf } from './eligibility';
+import { type Eligibility, type EligibilityInputs, type EligibilityService, factsOf } from './eligibility';
 import { abroadCreditDates } from './eligibility-rules';
 import { type ApplicationChanges, ApplicationsRepository } from './repository';
 import type { InitialInput, RenewalInput, WithdrawalInput } from './schemas';
@@ -275,25 +275,31 @@ export class ApplicationsService {
   }
 
   /** The renewal cycle a member is due for (and may apply in), or undefined. */
-  cycleFor(memberId: number): Promise<RenewalCycle | undefined> {
-    return this.deps.eligibility.cycleFor(memberId);
+  cycleFor(memberId: number, member?: Member): Promise<RenewalCycle | undefined> {
+    return this.deps.eligibility.cycleFor(memberId, member);
   }
 
   /** Eligibility of the member for a cycle, with the application (when there is one) for completeness and 留学. */
-  assess(memberId: number, cycle: RenewalCycle, application?: Application): Promise<Eligibility> {
-    return this.deps.eligibility.assess(memberId, cycle, application);
+  assess(memberId: number, cycle: RenewalCycle, application?: Application, inputs?: EligibilityInputs): Promise<Eligibility> {
+    return this.deps.eligibility.assess(memberId, cycle, application, inputs);
   }
 
   /** Where the member stands in the cycle they are due for (the task list), or undefined when not a renewal target. */
   async renewalStatus(memberId: number): Promise<RenewalStatus | undefined> {
-    const cycle = await this.cycleFor(memberId);
+    // Every home page of a renewal target asks this: the member once, then the application rows, the unpaid fees,
+    // the transcript and the invoices in parallel (not one after another, not the member three times).
+    const member = await this.deps.members.getById(memberId);
+    const cycle = await this.cycleFor(memberId, member);
     if (!cycle) return undefined;
-    const rows = (await this.repo.forMember(this.deps.db, memberId)).filter((a) => a.cycle_id === cycle.id);
+    const [all, inputs, invoices] = await Promise.all([
+      this.repo.forMember(this.deps.db, memberId), this.deps.eligibility.gather(memberId, cycle, member), this.deps.billing.listForMember(memberId),
+    ]);
+    const rows = all.filter((a) => a.cycle_id === cycle.id);
     const withdrawal = rows.find((a) => a.type === 'withdrawal' && a.status === 'withdrawn');
     const renewals = rows.filter((a) => a.type === 'renewal' && a.status !== 'cancelled');
     const renewal = renewals.find((a) => a.status === 'submitted' || a.status === 'completed') ?? renewals[0];
-    const eligibility = await this.assess(memberId, cycle, renewal);
-    const found = renewal?.invoice_id ? (await this.deps.billing.listForMember(memberId)).find((v) => v.invoice.id === renewal.invoice_id) : undefined;
+    const eligibility = await this.assess(memberId, cycle, renewal, inputs);
+    const found = renewal?.invoice_id ? invoices.find((v) => v.invoice.id === renewal.invoice_id) : undefined;
     const invoice = found ? { controlNo: found.invoice.control_no, status: found.invoice.status, amount: found.invoice.amount, dueOn: found.invoice.due_on } : undefined;
     return { cycle, renewal, withdrawal, eligibility, invoice };
   }
@@ -341,7 +347,7 @@ export class ApplicationsService {
   private async lockForAction(tx: Executor, memberId: number, applicationNo: string, action: ApplicationAction, type?: ApplicationType) {
     const application = await this.repo.findForMember(tx, memberId, applicationNo, true);
     if (!application || (type && application.type !== type)) throw notFound('application');
-    const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id) : undefined;
+    const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id, tx) : undefined;
     const to = nextApplicationStatus(application.type, application.status, action);
     return { application, cycle, to };
   }
@@ -377,6 +383,10 @@ export class ApplicationsService {
    * returns every unmet condition with its shortfall and changes nothing.
    */
   async submit(actor: Actor, memberId: number, applicationNo: string, locale: Locale): Promise<SubmitResult> {
+    // What other modules say (member, fees, transcript) is read before the transaction: inside it, only the connection it holds.
+    const [member, seen] = await Promise.all([this.deps.members.getById(memberId), this.repo.findForMember(this.deps.db, memberId, applicationNo)]);
+    const seenCycle = seen?.type === 'renewal' && seen.cycle_id ? await this.deps.cycles.byId(seen.cycle_id) : undefined;
+    const inputs = seenCycle ? await this.deps.eligibility.gather(memberId, seenCycle, member) : undefined;
     return this.deps.db.transaction().execute(async (tx): Promise<SubmitResult> => {
       await this.repo.lockMember(tx, memberId);
       const { application, cycle, to } = await this.lockForAction(tx, memberId, applicationNo, 'submit');
@@ -396,7 +406,7 @@ export class ApplicationsService {
         return { outcome: 'submitted', application: { ...application, status: to!, submitted_at: now } };
       }
       await this.refuseIfDecided(tx, memberId, cycle!, 'renewal');
-      const eligibility = await this.assess(memberId, cycle!, application);
+      const eligibility = await this.assess(memberId, cycle!, application, inputs?.cycle.id === cycle!.id ? inputs : undefined);
       if (!eligibility.ok) return { outcome: 'refused', application, eligibility };
 
       const invoice = await this.deps.billing.createInvoice(actor, {
@@ -406,7 +416,6 @@ export class ApplicationsService {
       await this.event(tx, actor, application, 'submit', application.status, 'submitted', invoice.control_no);
       await audit(tx, actor, { action: 'application.submitted', subjectType: 'application', subjectId: application.application_no, memberId,
         after: { status: 'submitted', invoice: invoice.control_no, creditsWaived: eligibility.credits.waived } });
-      const member = await this.deps.members.getById(memberId);
       await this.deps.mailer.queue(tx, {
         to: member.email, locale, memberId,
         template: { subject: 'applications.mailSubmittedSubject', body: 'applications.mailSubmittedBody' },
@@ -440,7 +449,7 @@ export class ApplicationsService {
       if (!found) throw notFound('application');
       await this.repo.lockMember(tx, found.member_id);
       const application = (await this.repo.findById(tx, id, true))!;
-      const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id) : undefined;
+      const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id, tx) : undefined;
       const to = nextApplicationStatus(application.type, application.status, 'revert');
       this.assertChangeable(cycle, to);
       const fee = await this.deps.billing.cancelUnpaidByBusinessKey(actor, renewalFeeKey(application.id, application.fee_round), `差し戻し ${application.application_no}: ${reason}`, tx);
@@ -505,7 +514,7 @@ export class ApplicationsService {
       if (!application || application.member_id !== event.memberId) return;
       const to = nextApplicationStatus(application.type, application.status, 'complete');
       if (!to) return;
-      const cycle = (await this.deps.cycles.byId(application.cycle_id!))!;
+      const cycle = (await this.deps.cycles.byId(application.cycle_id!, tx))!;
       const now = this.deps.clock.now();
       await this.repo.update(tx, application.id, { status: to, completed_at: now, granted_period_start: cycle.new_period_start, granted_period_end: cycle.new_period_end, updated_at: now });
       await this.event(tx, systemActor, application, 'complete', application.status, to, event.controlNo);

@@ -23,9 +23,11 @@ export function billingRoutes(app: FastifyInstance, deps: { web: Web; billing: B
     if (!CONTROL_NO.test(req.params.no)) throw notFound('invoice');
     const ctx = web.context(req, reply);
     const first = await billing.getForMember(req.member!.id, req.params.no);
-    // The payments module may end a dead attempt's hold while rendering its part, so the invoice is read after it.
+    // The payments module may end a dead attempt's hold while rendering its part, so an open invoice is read again
+    // after it; a paid or cancelled one cannot change status that way and is shown as read (three queries fewer).
     const payment = deps.paymentSlots ? await deps.paymentSlots(ctx, first) : undefined;
-    const { events, ...view } = deps.paymentSlots ? await billing.getForMember(req.member!.id, req.params.no) : first;
+    const open = first.invoice.status === 'unpaid' || first.invoice.status === 'processing';
+    const { events, ...view } = deps.paymentSlots && open ? await billing.getForMember(req.member!.id, req.params.no) : first;
     return web.render(reply, <InvoicePage ctx={ctx} view={view} events={events} payment={payment} />);
   });
 

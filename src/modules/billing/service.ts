@@ -169,7 +169,8 @@ export class BillingService {
   async getForMember(memberId: number, controlNo: string): Promise<InvoiceView & { events: InvoiceEvent[] }> {
     const invoice = await this.repo.findForMember(this.deps.db, memberId, controlNo);
     if (!invoice) throw notFound('invoice');
-    return { ...this.view(invoice, await this.feeTypes()), events: await this.repo.events(this.deps.db, invoice.id) };
+    const [fees, events] = await Promise.all([this.feeTypes(), this.repo.events(this.deps.db, invoice.id)]);
+    return { ...this.view(invoice, fees), events };
   }
 
   /** Several invoices at once (a batch of a staff list or export), one query. */

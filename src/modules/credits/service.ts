@@ -1,7 +1,7 @@
 import { type Actor, audit } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
 import type { Db, Executor } from '../../platform/db/database';
-import type { CatalogueEntry, Credit, CreditCategory, CreditEvent, CreditFile, CreditStatus } from '../../platform/db/schema';
+import type { CatalogueEntry, Credit, CreditCategory, CreditEvent, CreditFile, CreditStatus, Member } from '../../platform/db/schema';
 import { notFound, RuleViolation } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
 import { tokyoDate } from '../../platform/japanese';
@@ -22,6 +22,9 @@ export interface SelfReportInput {
   detailTitle: string;
   detailSource: string;
 }
+
+/** A member's current period and the renewal cycle whose rules count it. */
+interface Standing { period: Period | null; cycle: RenewalCycle | undefined }
 
 export interface CreditRecord {
   credit: Credit;
@@ -84,15 +87,20 @@ export class CreditsService {
     return entry;
   }
 
-  private async periodAndCycle(memberId: number): Promise<{ period: Period | null; cycle: RenewalCycle | undefined }> {
-    const member = await this.deps.members.getById(memberId);
+  /**
+   * The member's period and the cycle that counts it. Read through the pool: inside a transaction, load it
+   * before the transaction opens (enforceCap takes it), never while one is held — a transaction that waits for
+   * a second pool connection starves the pool under load (every connection held, each waiting for one more).
+   */
+  private async periodAndCycle(memberId: number, known?: Pick<Member, 'cert_period_start' | 'cert_period_end'>): Promise<Standing> {
+    const member = known ?? await this.deps.members.getById(memberId);
     const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
     return { period, cycle: await this.deps.cycles.forPeriodEnd(member.cert_period_end) };
   }
 
-  /** 単位取得情報: everything counted in the current period, and everything that was not, with why. */
-  async transcript(memberId: number): Promise<{ transcript: Transcript; cycle?: RenewalCycle; categories: CreditCategory[]; rows: LedgerRow[] }> {
-    const [{ period, cycle }, rows, categories] = await Promise.all([this.periodAndCycle(memberId), this.repo.ledger(this.deps.db, memberId), this.categories()]);
+  /** 単位取得情報: everything counted in the current period, and everything that was not, with why. `member`: when the caller has it already. */
+  async transcript(memberId: number, member?: Pick<Member, 'cert_period_start' | 'cert_period_end'>): Promise<{ transcript: Transcript; cycle?: RenewalCycle; categories: CreditCategory[]; rows: LedgerRow[] }> {
+    const [{ period, cycle }, rows, categories] = await Promise.all([this.periodAndCycle(memberId, member), this.repo.ledger(this.deps.db, memberId), this.categories()]);
     return { transcript: computeTranscript(rows.map(toLine), rulesOf(cycle), period, categories.map((c) => c.code)), cycle, categories, rows };
   }
 
@@ -109,8 +117,8 @@ export class CreditsService {
   }
 
   /** How many self-reported credits the member may still add (approved + pending count against the cap). */
-  async selfReportRoom(memberId: number, db: Executor = this.deps.db, exceptId?: number) {
-    const { period, cycle } = await this.periodAndCycle(memberId);
+  async selfReportRoom(memberId: number, db: Executor = this.deps.db, exceptId?: number, standing?: Standing) {
+    const { period, cycle } = standing ?? await this.periodAndCycle(memberId);
     const rows = await this.repo.ledger(db, memberId, { selfReportsOnly: true });
     return { ...selfReportRoom(rows.map(toLine), period, rulesOf(cycle).selfReportCap, exceptId), period };
   }
@@ -150,8 +158,8 @@ export class CreditsService {
   }
 
   /** Refuses when approved + pending self-reports in the period plus `adding` would pass the cap. */
-  private async enforceCap(tx: Executor, memberId: number, adding: number, activityDate: string, exceptId?: number): Promise<void> {
-    const room = await this.selfReportRoom(memberId, tx, exceptId);
+  private async enforceCap(tx: Executor, standing: Standing, memberId: number, adding: number, activityDate: string, exceptId?: number): Promise<void> {
+    const room = await this.selfReportRoom(memberId, tx, exceptId, standing);
     const counts = room.period && activityDate >= room.period.start && activityDate <= room.period.end;
     if (counts && adding > room.remaining) {
       throw new RuleViolation('credits.capExceeded', { cap: room.cap, used: room.used, credits: adding, remaining: room.remaining });
@@ -177,10 +185,10 @@ export class CreditsService {
 
   /** 「保存」 of the self-report form: a draft (下書き) with its 管理No. Nothing is sent to the secretariat yet. */
   async createSelfReport(actor: Actor, memberId: number, input: SelfReportInput): Promise<Credit> {
-    const entry = await this.checkSelfReport(input);
+    const [entry, standing] = await Promise.all([this.checkSelfReport(input), this.periodAndCycle(memberId)]);
     return this.deps.db.transaction().execute(async (tx) => {
       await this.repo.lockMember(tx, memberId);
-      await this.enforceCap(tx, memberId, entry.credits, input.activityDate);
+      await this.enforceCap(tx, standing, memberId, entry.credits, input.activityDate);
       const credit = await this.repo.insertCredit(tx, {
         member_id: memberId, catalogue_id: entry.id, source: 'self_report', status: 'draft', credits: entry.credits,
         activity_date: input.activityDate, detail_title: input.detailTitle, detail_source: input.detailSource,
@@ -248,13 +256,14 @@ export class CreditsService {
 
   /** 「承認申請」→「送信」: proof required, cap checked under the member's lock. */
   async submit(actor: Actor, memberId: number, controlNo: string, comment: string): Promise<void> {
+    const standing = await this.periodAndCycle(memberId);
     await this.deps.db.transaction().execute(async (tx) => {
       await this.repo.lockMember(tx, memberId);
       const credit = await this.repo.findForMember(tx, memberId, controlNo, true);
       if (!credit) throw notFound('credit');
       const to = this.move(credit, 'submit', 'member');
       if ((await this.repo.countFiles(tx, credit.id)) === 0) throw new RuleViolation('credits.proofRequired');
-      await this.enforceCap(tx, memberId, credit.credits, credit.activity_date, credit.id);
+      await this.enforceCap(tx, standing, memberId, credit.credits, credit.activity_date, credit.id);
       const now = this.deps.clock.now();
       await this.repo.updateCredit(tx, credit.id, { status: to, submitted_at: now, updated_at: now });
       await this.event(tx, actor, credit, 'submit', to, comment);
@@ -277,6 +286,9 @@ export class CreditsService {
    * clerks decide the same report at once exactly one wins; the other gets a 409 with the current state.
    */
   async decide(actor: Actor, creditId: number, decision: { approve: true } | { approve: false; reason: string }, locale: Locale = 'ja'): Promise<void> {
+    // The rejection mail's addressee is read before the transaction (see periodAndCycle: one connection per transaction).
+    const owner = decision.approve ? undefined : await this.repo.findById(this.deps.db, creditId);
+    const addressee = owner ? await this.deps.members.getById(owner.member_id) : undefined;
     await this.deps.db.transaction().execute(async (tx) => {
       const credit = await this.repo.findById(tx, creditId, true);
       if (!credit) throw notFound('credit');
@@ -288,7 +300,7 @@ export class CreditsService {
       });
       await this.event(tx, actor, credit, decision.approve ? 'approve' : 'reject', to, decision.approve ? '' : decision.reason);
       if (!decision.approve) {
-        const member = await this.deps.members.getById(credit.member_id);
+        const member = addressee!;
         await this.deps.mailer.queue(tx, {
           to: member.email, locale, memberId: member.id,
           template: { subject: 'mail.creditRejectedSubject', body: 'mail.creditRejectedBody' },
