@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { FEE_TYPES } from '../../seed/billing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../app';
 import { systemClock } from '../../platform/clock';
@@ -53,6 +54,8 @@ beforeAll(async () => {
   ({ db } = createDb(url, 3));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'koushin-crash-setup-'));
   services = createServices({ config: loadConfig({ ...env, DATA_DIR: dataDir }), db, jobs: noJobs, clock: systemClock, mailTransport: null });
+  // The program seeds demo data in development only; this test's fee types are its own.
+  await services.billing.seedFeeTypes(FEE_TYPES);
 }, 120_000);
 
 afterAll(async () => {

@@ -68,7 +68,10 @@ export function staffRoutes(app: FastifyInstance, deps: {
     const form = parseForm(codeSchema, req.body);
     if (!form.ok) return web.render(reply, <SecondFactorPage ctx={ctxOf(req, reply)} errors={form.errors} />, 400);
     const result = await staff.verifySecondFactor(web.actor(req), session, form.data.code);
-    if (result === 'ok') return reply.redirect('/staff', 303);
+    if (typeof result === 'object' && 'active' in result) {
+      setSessionCookie(reply, 'staff', result.active.token, secureCookies);
+      return reply.redirect('/staff', 303);
+    }
     const ctx = ctxOf(req, reply);
     if (result === 'invalid') return web.render(reply, <SecondFactorPage ctx={ctx} errors={{ code: 'staff.totpInvalid' }} />, 400);
     return web.render(reply, <SecondFactorPage ctx={ctx} message={ctx.t('login.throttled', { minutes: Math.max(1, Math.ceil(result.waitMs / 60_000)) })} />, 429);
@@ -85,13 +88,14 @@ export function staffRoutes(app: FastifyInstance, deps: {
     const session = req.staffSession;
     if (session?.stage !== 'enrol') return reply.redirect('/staff/login', 303);
     const form = parseForm(codeSchema, req.body);
-    const codes = form.ok ? await staff.completeEnrolment(web.actor(req), session, form.data.code) : null;
-    if (!codes) {
+    const enrolled = form.ok ? await staff.completeEnrolment(web.actor(req), session, form.data.code) : null;
+    if (!enrolled) {
       const { secret, qr } = await staff.startEnrolment(session);
       return web.render(reply, <EnrolPage ctx={ctxOf(req, reply)} secret={secret} qr={qr} errors={form.ok ? { code: 'staff.totpInvalid' } : form.errors} />, 400);
     }
-    req.staff = { id: session.subjectId, displayName: String(session.data.name ?? ''), role: isStaffRole(session.data.role) ? session.data.role : 'auditor' };
-    return web.render(reply, <RecoveryCodesPage ctx={ctxOf(req, reply)} codes={codes} />);
+    setSessionCookie(reply, 'staff', enrolled.active.token, secureCookies);
+    req.staff = { id: session.subjectId, displayName: String(enrolled.active.data.name ?? ''), role: isStaffRole(enrolled.active.data.role) ? enrolled.active.data.role : 'auditor' };
+    return web.render(reply, <RecoveryCodesPage ctx={ctxOf(req, reply)} codes={enrolled.codes} />);
   });
 
   app.post('/staff/logout', async (req, reply) => {

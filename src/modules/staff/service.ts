@@ -88,7 +88,8 @@ export class StaffService {
   }
 
   /** Second factor: a TOTP code, or one of the recovery codes. */
-  async verifySecondFactor(actor: Actor, session: Session, code: string): Promise<'ok' | 'invalid' | { waitMs: number }> {
+  /** The code is right: the session, now active, under a new token (its cookie must be set). */
+  async verifySecondFactor(actor: Actor, session: Session, code: string): Promise<{ active: Session } | 'invalid' | { waitMs: number }> {
     const { db, clock, throttle, sessions, secret } = this.deps;
     const key = `2fa:${session.subjectId}`;
     const waitMs = await throttle.waitFor('staff', key);
@@ -116,8 +117,7 @@ export class StaffService {
       await this.repo.update(tx, user.id, { last_login_at: clock.now() });
       await audit(tx, who, { action: 'staff.login', subjectType: 'staff', subjectId: user.id, detail: { method } });
     });
-    await sessions.update(session, { stage: 'active', data: { name: user.display_name, role: user.role } });
-    return 'ok';
+    return { active: await sessions.promote(session, { stage: 'active', data: { name: user.display_name, role: user.role } }) };
   }
 
   /** Enrolment step 1: a new secret, kept (encrypted) in the half-open session until confirmed. */
@@ -134,7 +134,7 @@ export class StaffService {
   }
 
   /** Enrolment step 2: the first code proves the app holds the secret; then 10 recovery codes, shown once. */
-  async completeEnrolment(actor: Actor, session: Session, code: string): Promise<string[] | null> {
+  async completeEnrolment(actor: Actor, session: Session, code: string): Promise<{ codes: string[]; active: Session } | null> {
     const { db, clock, sessions, secret } = this.deps;
     if (typeof session.data.pendingSecret !== 'string') return null;
     const pending = decryptSecret(secret, session.data.pendingSecret);
@@ -149,8 +149,7 @@ export class StaffService {
       await this.repo.replaceRecoveryCodes(tx, user.id, codes.map((c) => hashToken(normalizeRecovery(c))));
       await audit(tx, { ...actor, type: 'staff', id: user.id }, { action: 'staff.totp_enrolled', subjectType: 'staff', subjectId: user.id });
     });
-    await sessions.update(session, { stage: 'active', data: { name: user.display_name, role: user.role } });
-    return codes;
+    return { codes, active: await sessions.promote(session, { stage: 'active', data: { name: user.display_name, role: user.role } }) };
   }
 
   async logout(actor: Actor, session: Session): Promise<void> {

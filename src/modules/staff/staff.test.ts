@@ -117,9 +117,15 @@ describe('staff sign-in (事務局ログイン): password, then the authenticato
     expect((await auditRows('staff.second_factor_failed')).some((r) => r.actor_id === staff.id)).toBe(true);
 
     await c.get('/staff/login/verify');
+    const halfOpen = c.cookie('kstaff')!;
     const ok = await c.post('/staff/login/verify', { code: await totp() });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/staff');
+    // A new token once the second factor is given: the half-open one (password only) opens nothing, now or later.
+    expect(c.cookie('kstaff')).not.toBe(halfOpen);
+    const stale = new TestClient(t.app);
+    stale.setCookie('kstaff', halfOpen);
+    expect((await stale.get('/staff')).headers.location).toMatch(/^\/staff\/login/);
     const home = await c.get('/staff');
     expect(home.statusCode).toBe(200);
     expect(home.body).toContain('<h1>会員検索</h1>');

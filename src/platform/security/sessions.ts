@@ -85,6 +85,22 @@ export class SessionStore {
       .execute();
   }
 
+  /**
+   * The session moves to a new stage under a NEW token (the old one stops working in the same statement):
+   * whoever learnt the token of the half-open session (password only) gains nothing once the second factor
+   * is given (ASVS 3.2.1). The caller sets the new token's cookie.
+   */
+  async promote(session: Session, changes: { stage: SessionStage; data: Record<string, unknown> }): Promise<Session> {
+    const token = randomToken();
+    const idHash = hashToken(token);
+    await this.db
+      .updateTable('sessions')
+      .set({ id_hash: idHash, stage: changes.stage, data: JSON.stringify(changes.data), last_seen_at: this.clock.now() })
+      .where('id_hash', '=', session.idHash)
+      .execute();
+    return { ...session, token, idHash, stage: changes.stage, data: changes.data };
+  }
+
   async destroy(session: Pick<Session, 'idHash'>): Promise<void> {
     await this.db.deleteFrom('sessions').where('id_hash', '=', session.idHash).execute();
   }
