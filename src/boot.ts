@@ -1,6 +1,7 @@
 import { type AppDeps, createApp, createServices, type Services } from './app';
 import { systemClock } from './platform/clock';
 import type { Config } from './platform/config';
+import { databaseReady } from './platform/db/database';
 import { type Jobs, startJobs } from './platform/jobs';
 import { smtpTransport } from './platform/mail/mailer';
 import { type Database, openDatabase } from './platform/runtime';
@@ -21,10 +22,7 @@ export async function boot(config: Config): Promise<Booted> {
   const jobs = await startJobs(database.connectionString);
   const deps: AppDeps = {
     config, db: database.db, jobs, clock: systemClock, mailTransport: smtpTransport(config),
-    ready: async () => {
-      await database.db.selectFrom('settings').select('key').limit(1).execute();
-      return true;
-    },
+    ready: () => databaseReady(database.db),
   };
   const services = createServices(deps);
   const app = await createApp(deps, services);

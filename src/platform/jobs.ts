@@ -1,5 +1,5 @@
 import { fromKysely, PgBoss } from 'pg-boss';
-import type { Executor } from './db/database';
+import { type Executor, isDatabaseDown } from './db/database';
 
 export type JobHandler<T> = (data: T) => Promise<void>;
 
@@ -20,9 +20,14 @@ export interface Jobs {
 export async function startJobs(connectionString: string, opts: { schedule?: boolean } = {}): Promise<Jobs> {
   const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4 });
   let stopping = false;
-  // During shutdown the database goes away under pg-boss's connections: that is expected, not news.
+  let lastDown = 0;
+  // During shutdown the database goes away under pg-boss's connections: that is expected, not news. While it
+  // restarts every poll fails alike and pg-boss resumes by itself: a warning a minute, not an error a poll.
   boss.on('error', (err: Error) => {
-    if (!stopping) console.error(`[jobs] ${err.message}`);
+    if (stopping) return;
+    if (!isDatabaseDown(err)) return console.error(`[jobs] ${err.message}`);
+    if (Date.now() - lastDown > 60_000) console.warn(`[jobs] database unavailable, retrying: ${err.message}`);
+    lastDown = Date.now();
   });
   await boss.start();
   const created = new Set<string>();

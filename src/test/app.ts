@@ -8,9 +8,10 @@ import { inject } from 'vitest';
 import { createApp, createServices, registerJobs, type Services } from '../app';
 import { FakeClock } from '../platform/clock';
 import { type Config, loadConfig } from '../platform/config';
-import { createDb, type Db } from '../platform/db/database';
+import { createDb, databaseReady, type Db } from '../platform/db/database';
 import { type Jobs, startJobs } from '../platform/jobs';
 import { smtpTransport } from '../platform/mail/mailer';
+import { watchNestedConnections } from './pool-guard';
 import { MailCatcher } from './smtp';
 
 export interface TestApp {
@@ -21,6 +22,8 @@ export interface TestApp {
   clock: FakeClock;
   mail: MailCatcher;
   jobs: Jobs;
+  /** With `watchConnections`: where code inside a transaction asked the pool for a second connection. */
+  nestedConnections: string[];
   close(): Promise<void>;
 }
 
@@ -34,9 +37,13 @@ export async function freshDatabase(): Promise<string> {
   return inject('pgTemplateUrl').replace(/\/koushin_template$/, `/${name}`);
 }
 
-/** The real app (same composition root as production) on a fresh database, real SMTP and real jobs. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const url = await freshDatabase();
+/**
+ * The real app (same composition root as production) on a fresh database, real SMTP and real jobs.
+ * `databaseUrl`: a migrated database of the test's own instead (on a server it may stop and start).
+ * `watchConnections`: records every second connection taken inside a transaction (see pool-guard.ts).
+ */
+export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; watchConnections?: boolean } = {}): Promise<TestApp> {
+  const url = opts.databaseUrl ?? await freshDatabase();
   const mail = await new MailCatcher().start();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -51,16 +58,17 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'koushin-test-data-')),
     ...env,
   });
-  const { db } = createDb(url, 5);
+  const { db, pool } = createDb(url, 5);
+  const nestedConnections = opts.watchConnections ? watchNestedConnections(pool) : [];
   const jobs = await startJobs(url, { schedule: false });
   const clock = new FakeClock(new Date());
-  const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config) };
+  const deps = { config, db, jobs, clock, mailTransport: smtpTransport(config), ready: () => databaseReady(db) };
   const services = createServices(deps);
   const app = await createApp(deps, services);
   await registerJobs(deps, services);
   await app.ready();
   return {
-    app, db, services, config, clock, mail, jobs,
+    app, db, services, config, clock, mail, jobs, nestedConnections,
     async close() {
       await app.close();
       await jobs.stop();

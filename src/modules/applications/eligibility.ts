@@ -1,3 +1,4 @@
+import type { Executor } from '../../platform/db/database';
 import type { Application, RenewalCycle } from '../../platform/db/schema';
 import type { BillingService } from '../billing/service';
 import type { CreditsService } from '../credits/service';
@@ -27,11 +28,12 @@ export class EligibilityService {
     return this.deps.cycles.renewing(member.cert_period_end);
   }
 
-  async assess(memberId: number, cycle: RenewalCycle, application?: Application): Promise<Eligibility> {
+  /** `db`: the submission's transaction, so the check reads what it locked, on the connection it holds. */
+  async assess(memberId: number, cycle: RenewalCycle, application?: Application, db?: Executor): Promise<Eligibility> {
     const [member, unpaid, { transcript }] = await Promise.all([
-      this.deps.members.getById(memberId),
-      this.deps.billing.unpaidAnnualFees(memberId, cycle.last_annual_fee_year),
-      this.deps.credits.transcript(memberId),
+      this.deps.members.getById(memberId, db),
+      this.deps.billing.unpaidAnnualFees(memberId, cycle.last_annual_fee_year, db),
+      this.deps.credits.transcript(memberId, db),
     ]);
     const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
     return assessEligibility({

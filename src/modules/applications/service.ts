@@ -280,8 +280,8 @@ export class ApplicationsService {
   }
 
   /** Eligibility of the member for a cycle, with the application (when there is one) for completeness and 留学. */
-  assess(memberId: number, cycle: RenewalCycle, application?: Application): Promise<Eligibility> {
-    return this.deps.eligibility.assess(memberId, cycle, application);
+  assess(memberId: number, cycle: RenewalCycle, application?: Application, db?: Executor): Promise<Eligibility> {
+    return this.deps.eligibility.assess(memberId, cycle, application, db);
   }
 
   /** Where the member stands in the cycle they are due for (the task list), or undefined when not a renewal target. */
@@ -341,7 +341,7 @@ export class ApplicationsService {
   private async lockForAction(tx: Executor, memberId: number, applicationNo: string, action: ApplicationAction, type?: ApplicationType) {
     const application = await this.repo.findForMember(tx, memberId, applicationNo, true);
     if (!application || (type && application.type !== type)) throw notFound('application');
-    const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id) : undefined;
+    const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id, tx) : undefined;
     const to = nextApplicationStatus(application.type, application.status, action);
     return { application, cycle, to };
   }
@@ -396,7 +396,7 @@ export class ApplicationsService {
         return { outcome: 'submitted', application: { ...application, status: to!, submitted_at: now } };
       }
       await this.refuseIfDecided(tx, memberId, cycle!, 'renewal');
-      const eligibility = await this.assess(memberId, cycle!, application);
+      const eligibility = await this.assess(memberId, cycle!, application, tx);
       if (!eligibility.ok) return { outcome: 'refused', application, eligibility };
 
       const invoice = await this.deps.billing.createInvoice(actor, {
@@ -406,7 +406,7 @@ export class ApplicationsService {
       await this.event(tx, actor, application, 'submit', application.status, 'submitted', invoice.control_no);
       await audit(tx, actor, { action: 'application.submitted', subjectType: 'application', subjectId: application.application_no, memberId,
         after: { status: 'submitted', invoice: invoice.control_no, creditsWaived: eligibility.credits.waived } });
-      const member = await this.deps.members.getById(memberId);
+      const member = await this.deps.members.getById(memberId, tx);
       await this.deps.mailer.queue(tx, {
         to: member.email, locale, memberId,
         template: { subject: 'applications.mailSubmittedSubject', body: 'applications.mailSubmittedBody' },
@@ -505,13 +505,13 @@ export class ApplicationsService {
       if (!application || application.member_id !== event.memberId) return;
       const to = nextApplicationStatus(application.type, application.status, 'complete');
       if (!to) return;
-      const cycle = (await this.deps.cycles.byId(application.cycle_id!))!;
+      const cycle = (await this.deps.cycles.byId(application.cycle_id!, tx))!;
       const now = this.deps.clock.now();
       await this.repo.update(tx, application.id, { status: to, completed_at: now, granted_period_start: cycle.new_period_start, granted_period_end: cycle.new_period_end, updated_at: now });
       await this.event(tx, systemActor, application, 'complete', application.status, to, event.controlNo);
       await audit(tx, systemActor, { action: 'application.completed', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id,
         after: { status: to, invoice: event.controlNo, period: { start: cycle.new_period_start, end: cycle.new_period_end } } });
-      const member: Member = await this.deps.members.getById(application.member_id);
+      const member: Member = await this.deps.members.getById(application.member_id, tx);
       await this.deps.mailer.queue(tx, {
         to: member.email, locale: 'ja', memberId: member.id,
         template: { subject: 'applications.mailCompletedSubject', body: 'applications.mailCompletedBody' },

@@ -84,15 +84,15 @@ export class CreditsService {
     return entry;
   }
 
-  private async periodAndCycle(memberId: number): Promise<{ period: Period | null; cycle: RenewalCycle | undefined }> {
-    const member = await this.deps.members.getById(memberId);
+  private async periodAndCycle(memberId: number, db: Executor = this.deps.db): Promise<{ period: Period | null; cycle: RenewalCycle | undefined }> {
+    const member = await this.deps.members.getById(memberId, db);
     const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
     return { period, cycle: await this.deps.cycles.forPeriodEnd(member.cert_period_end) };
   }
 
   /** 単位取得情報: everything counted in the current period, and everything that was not, with why. */
-  async transcript(memberId: number): Promise<{ transcript: Transcript; cycle?: RenewalCycle; categories: CreditCategory[]; rows: LedgerRow[] }> {
-    const [{ period, cycle }, rows, categories] = await Promise.all([this.periodAndCycle(memberId), this.repo.ledger(this.deps.db, memberId), this.categories()]);
+  async transcript(memberId: number, db: Executor = this.deps.db): Promise<{ transcript: Transcript; cycle?: RenewalCycle; categories: CreditCategory[]; rows: LedgerRow[] }> {
+    const [{ period, cycle }, rows, categories] = await Promise.all([this.periodAndCycle(memberId, db), this.repo.ledger(db, memberId), this.categories()]);
     return { transcript: computeTranscript(rows.map(toLine), rulesOf(cycle), period, categories.map((c) => c.code)), cycle, categories, rows };
   }
 
@@ -110,7 +110,7 @@ export class CreditsService {
 
   /** How many self-reported credits the member may still add (approved + pending count against the cap). */
   async selfReportRoom(memberId: number, db: Executor = this.deps.db, exceptId?: number) {
-    const { period, cycle } = await this.periodAndCycle(memberId);
+    const { period, cycle } = await this.periodAndCycle(memberId, db);
     const rows = await this.repo.ledger(db, memberId, { selfReportsOnly: true });
     return { ...selfReportRoom(rows.map(toLine), period, rulesOf(cycle).selfReportCap, exceptId), period };
   }

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock';
-import type { Db } from '../../platform/db/database';
+import type { Db, Executor } from '../../platform/db/database';
 import type { RenewalCycle } from '../../platform/db/schema';
 import { fiscalYearOf } from '../../platform/japanese';
 import { CyclesRepository, type NewCycle } from './repository';
@@ -60,8 +60,8 @@ export class CyclesService {
     return this.repo.byFiscalYear(this.deps.db, fiscalYear);
   }
 
-  async byId(id: number): Promise<RenewalCycle | undefined> {
-    return this.repo.byId(this.deps.db, id);
+  async byId(id: number, db: Executor = this.deps.db): Promise<RenewalCycle | undefined> {
+    return this.repo.byId(db, id);
   }
 
   /** After a cycle is created or edited (after commit): this process reads the new values at once. */

@@ -38,8 +38,9 @@ async function freePort(): Promise<number> {
  * Starts the PostgreSQL binaries shipped on npm, with its data in `dir`. Used when no DATABASE_URL
  * is set (development, demo, tests). A fresh free port each start lets two instances run side by side.
  */
-export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean; throwaway?: boolean } = {}): Promise<EmbeddedServer> {
-  const port = await freePort();
+export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean; throwaway?: boolean; port?: number } = {}): Promise<EmbeddedServer> {
+  // A given port: the same server started again where its clients look for it (the restart test).
+  const port = opts.port ?? await freePort();
   const password = PASSWORD;
   const pgDir = path.resolve(dir);
   const isNew = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
