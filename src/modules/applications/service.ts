@@ -6,7 +6,7 @@ import { notFound, RuleViolation } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
 import { formatDateEn, formatDateJa, dateOnly, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Mailer } from '../../platform/mail/mailer';
-import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
+import { type FileStore, isDiskFull, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
 import type { BillingService, InvoiceSettled } from '../billing/service';
 import type { CreditsService } from '../credits/service';
 import type { CyclesService } from '../cycles/service';
@@ -161,8 +161,8 @@ export class ApplicationsService {
     const type = sniffType(file.data);
     if (!type) throw new RuleViolation('credits.fileType', {}, 'bad_request');
     await load(this.deps.db, false);
-    const stored = await this.deps.files.save(file.data, type).catch(() => {
-      throw new RuleViolation('credits.fileStoreFailed', {}, 'unavailable');
+    const stored = await this.deps.files.save(file.data, type).catch((err: unknown) => {
+      throw new RuleViolation(isDiskFull(err) ? 'faults.storageFull' : 'credits.fileStoreFailed', {}, 'unavailable');
     });
     try {
       return await this.deps.db.transaction().execute(async (tx) => {
