@@ -15,7 +15,10 @@ for (const listener of process.listeners('exit')) if (!listenersBefore.has(liste
 export interface EmbeddedServer {
   port: number;
   connectionString(database?: string): string;
+  /** A fast shutdown (`pg_ctl stop -m fast`): sessions are ended, work in progress rolled back. */
   stop(): Promise<void>;
+  /** A crash (`pg_ctl stop -m immediate`): no checkpoint, the next start recovers from the WAL. */
+  crash(): Promise<void>;
 }
 
 const PASSWORD = 'koushin-local';
@@ -77,5 +80,13 @@ export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean
   await server.start();
   const url = (database = 'koushin') => embeddedUrl(port, database);
   if (isNew) await server.createDatabase('koushin');
-  return { port, connectionString: url, stop: () => server.stop() };
+  const crash = async () => {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    process.kill(pid, 'SIGQUIT');
+    for (;;) {
+      try { process.kill(pid, 0); } catch { return; }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { port, connectionString: url, stop: () => server.stop(), crash };
 }
