@@ -54,7 +54,8 @@ export class FileStore {
     try {
       await fs.promises.writeFile(target, data, { flag: 'wx', mode: 0o600 });
     } catch (err) {
-      await fs.promises.rm(target, { force: true }).catch(() => {});
+      // EEXIST: the name was another file's (wx refused it), which must stay.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await fs.promises.rm(target, { force: true }).catch(() => {});
       throw err;
     }
     return { storedName, sha256: crypto.createHash('sha256').update(data).digest('hex') };
