@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerHookHandler } from 'fastify';
 import type { Clock } from './platform/clock';
 import type { Config } from './platform/config';
-import type { Db } from './platform/db/database';
+import { type Db, isDatabaseDown } from './platform/db/database';
 import { AppError, RuleViolation } from './platform/errors';
 import { translator } from './platform/i18n';
 import { HEARTBEAT_JOB, type Jobs } from './platform/jobs';
@@ -489,10 +489,4 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   });
 
   return app;
-}
-
-function isDatabaseDown(err: unknown): boolean {
-  const code = (err as { code?: string }).code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003'].includes(code)
-    || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error).message ?? '');
 }

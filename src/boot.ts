@@ -1,6 +1,7 @@
 import { type AppDeps, createApp, createServices, type Services } from './app';
 import { systemClock } from './platform/clock';
 import type { Config } from './platform/config';
+import { databaseReady } from './platform/db/database';
 import { type Jobs, startJobs } from './platform/jobs';
 import { createLogger } from './platform/logger';
 import { smtpTransport } from './platform/mail/mailer';
@@ -23,10 +24,7 @@ export async function boot(config: Config): Promise<Booted> {
   const jobs = await startJobs(database.connectionString, { logger, ...config.jobs, cronMonitorSeconds: config.jobsHeartbeat ? 5 : undefined });
   const deps: AppDeps = {
     config, db: database.db, readDb: database.readDb, jobs, clock: systemClock, mailTransport: smtpTransport(config), logger,
-    ready: async () => {
-      await database.db.selectFrom('settings').select('key').limit(1).execute();
-      return true;
-    },
+    ready: () => databaseReady(database.db),
   };
   const services = createServices(deps);
   const app = await createApp(deps, services);

@@ -1,7 +1,7 @@
 import { fromKysely, PgBoss } from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
-import type { Executor } from './db/database';
+import { type Executor, isDatabaseDown } from './db/database';
 import { currentContext, runWithContext } from './request-context';
 import { JOB_HEARTBEAT_SECONDS, JOB_RETRY } from './job-retry';
 
@@ -66,9 +66,14 @@ export async function startJobs(connectionString: string, opts: { schedule?: boo
     ...(opts.superviseIntervalSeconds ? { superviseIntervalSeconds: opts.superviseIntervalSeconds, monitorIntervalSeconds: opts.superviseIntervalSeconds } : {}),
   });
   let stopping = false;
-  // During shutdown the database goes away under pg-boss's connections: that is expected, not news.
+  let lastDown = 0;
+  // During shutdown the database goes away under pg-boss's connections: that is expected, not news. While it
+  // restarts every poll fails alike and pg-boss resumes by itself: a warning a minute, not an error a poll.
   boss.on('error', (err: Error) => {
-    if (!stopping) console.error(`[jobs] ${err.message}`);
+    if (stopping) return;
+    if (!isDatabaseDown(err)) return console.error(`[jobs] ${err.message}`);
+    if (Date.now() - lastDown > 60_000) console.warn(`[jobs] database unavailable, retrying: ${err.message}`);
+    lastDown = Date.now();
   });
   await boss.start();
   const created = new Set<string>();

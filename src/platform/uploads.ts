@@ -26,6 +26,12 @@ export function sniffType(head: Buffer): UploadType | null {
   return null;
 }
 
+/** The upload area is full (or over its quota): nothing the member can fix, a message they can understand. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 const STORED_NAME = /^[a-f0-9]{32}\.(pdf|jpg|png)$/;
 
 /** A display name for a download: the base name only, no control characters, bounded. */
@@ -44,9 +50,20 @@ export class FileStore {
     fs.mkdirSync(dir, { recursive: true });
   }
 
+  /**
+   * Writes the file whole or not at all: a write that fails half-way (the disk filled up) leaves a partial file
+   * behind, which is removed before the error goes on. The error keeps its code (ENOSPC: see `isDiskFull`).
+   */
   async save(data: Buffer, type: UploadType): Promise<{ storedName: string; sha256: string }> {
     const storedName = `${crypto.randomBytes(16).toString('hex')}.${EXT[type]}`;
-    await fs.promises.writeFile(path.join(this.dir, storedName), data, { flag: 'wx', mode: 0o600 });
+    const target = path.join(this.dir, storedName);
+    try {
+      await fs.promises.writeFile(target, data, { flag: 'wx', mode: 0o600 });
+    } catch (err) {
+      // EEXIST: the name was another file's (wx refused it), which must stay.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await fs.promises.rm(target, { force: true }).catch(() => {});
+      throw err;
+    }
     return { storedName, sha256: crypto.createHash('sha256').update(data).digest('hex') };
   }
 

@@ -9,10 +9,11 @@ import { inject } from 'vitest';
 import { createApp, createServices, registerJobs, type Services } from '../app';
 import { FakeClock } from '../platform/clock';
 import { type Config, loadConfig } from '../platform/config';
-import { createDb, type Db } from '../platform/db/database';
+import { createDb, databaseReady, type Db } from '../platform/db/database';
 import { type Jobs, startJobs } from '../platform/jobs';
 import { createLogger } from '../platform/logger';
 import { smtpTransport } from '../platform/mail/mailer';
+import { watchNestedConnections } from './pool-guard';
 import { MailCatcher } from './smtp';
 
 export interface TestApp {
@@ -23,6 +24,8 @@ export interface TestApp {
   clock: FakeClock;
   mail: MailCatcher;
   jobs: Jobs;
+  /** With `watchConnections`: where code inside a transaction asked the pool for a second connection. */
+  nestedConnections: string[];
   close(): Promise<void>;
 }
 
@@ -38,10 +41,12 @@ export async function freshDatabase(): Promise<string> {
 
 /**
  * The real app (same composition root as production) on a fresh database, real SMTP and real jobs.
- * `databaseUrl`: another, already migrated database instead (the backup test's restored copy).
+ * `databaseUrl`: another, already migrated database instead (the backup test's restored copy; a server the test
+ * may stop and start).
  * `logTo`: the process's log lines (requests and jobs, at LOG_LEVEL) go to this stream.
+ * `watchConnections`: records every second connection taken inside a transaction (see pool-guard.ts).
  */
-export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; logTo?: DestinationStream } = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; logTo?: DestinationStream; watchConnections?: boolean } = {}): Promise<TestApp> {
   const url = opts.databaseUrl ?? await freshDatabase();
   const mail = await new MailCatcher().start();
   const config = loadConfig({
@@ -57,18 +62,19 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'koushin-test-data-')),
     ...env,
   });
-  const { db } = createDb(url, 5);
+  const { db, pool } = createDb(url, 5);
+  const nestedConnections = opts.watchConnections ? watchNestedConnections(pool) : [];
   const logger = opts.logTo ? createLogger(config, opts.logTo) : undefined;
   const readDb = config.databaseReplicaUrl ? createDb(config.databaseReplicaUrl, 2).db : undefined;
   const jobs = await startJobs(url, { schedule: false, logger, ...config.jobs });
   const clock = new FakeClock(new Date());
-  const deps = { config, db, readDb, jobs, clock, mailTransport: smtpTransport(config), logger };
+  const deps = { config, db, readDb, jobs, clock, mailTransport: smtpTransport(config), logger, ready: () => databaseReady(db) };
   const services = createServices(deps);
   const app = await createApp(deps, services);
   await registerJobs(deps, services);
   await app.ready();
   return {
-    app, db, services, config, clock, mail, jobs,
+    app, db, services, config, clock, mail, jobs, nestedConnections,
     async close() {
       await app.close();
       await jobs.stop();

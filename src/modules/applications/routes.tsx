@@ -137,6 +137,7 @@ export function applicationRoutes(app: FastifyInstance, deps: {
       await applications.attachCertificate(web.actor(req), req.member!.id, no, { data, name: file?.filename ?? '' });
     } catch (err) {
       if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      if (err.code === 'unavailable') req.log.error({ key: err.key }, 'upload not stored');
       const view = await applications.getForMember(req.member!.id, no);
       const status = await applications.renewalStatus(req.member!.id);
       return web.render(reply, <ApplicationPage ctx={web.context(req, reply)} view={view} events={view.events} status={status} uploadError={req.t(err.key, err.params)} />, err.status);
@@ -288,6 +289,7 @@ export function applicationRoutes(app: FastifyInstance, deps: {
       await applications.attachPaperScan(web.actor(req), id, { data, name: file?.filename ?? '' });
     } catch (err) {
       if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      if (err.code === 'unavailable') req.log.error({ key: err.key }, 'upload not stored');
       return staffPage(req, reply, id, { message: req.t(err.key, err.params), status: err.status });
     }
     return web.redirect(reply, `/staff/applications/${id}`, 'm360.scanUploaded');

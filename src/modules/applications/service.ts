@@ -6,7 +6,7 @@ import { notFound, RuleViolation } from '../../platform/errors';
 import type { Locale } from '../../platform/i18n';
 import { formatDateEn, formatDateJa, dateOnly, formatYen, tokyoDate } from '../../platform/japanese';
 import type { Mailer } from '../../platform/mail/mailer';
-import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
+import { type FileStore, isDiskFull, MAX_UPLOAD_BYTES, safeOriginalName, sniffType } from '../../platform/uploads';
 import type { BillingService, InvoiceSettled } from '../billing/service';
 import type { CreditsService } from '../credits/service';
 import type { CyclesService } from '../cycles/service';
@@ -161,8 +161,8 @@ export class ApplicationsService {
     const type = sniffType(file.data);
     if (!type) throw new RuleViolation('credits.fileType', {}, 'bad_request');
     await load(this.deps.db, false);
-    const stored = await this.deps.files.save(file.data, type).catch(() => {
-      throw new RuleViolation('credits.fileStoreFailed', {}, 'unavailable');
+    const stored = await this.deps.files.save(file.data, type).catch((err: unknown) => {
+      throw new RuleViolation(isDiskFull(err) ? 'faults.storageFull' : 'credits.fileStoreFailed', {}, 'unavailable');
     });
     try {
       return await this.deps.db.transaction().execute(async (tx) => {
@@ -520,7 +520,7 @@ export class ApplicationsService {
       await this.event(tx, systemActor, application, 'complete', application.status, to, event.controlNo);
       await audit(tx, systemActor, { action: 'application.completed', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id,
         after: { status: to, invoice: event.controlNo, period: { start: cycle.new_period_start, end: cycle.new_period_end } } });
-      const member: Member = await this.deps.members.getById(application.member_id);
+      const member: Member = await this.deps.members.getById(application.member_id, tx);
       await this.deps.mailer.queue(tx, {
         to: member.email, locale: 'ja', memberId: member.id,
         template: { subject: 'applications.mailCompletedSubject', body: 'applications.mailCompletedBody' },

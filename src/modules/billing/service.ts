@@ -195,8 +195,8 @@ export class BillingService {
 
 
   /** Unpaid 年会費 up to a fiscal year, for the renewal eligibility check. */
-  unpaidAnnualFees(memberId: number, upToFiscalYear: number) {
-    return this.repo.unpaidFiscalYears(this.deps.db, memberId, ANNUAL_FEE, upToFiscalYear);
+  unpaidAnnualFees(memberId: number, upToFiscalYear: number, db: Executor = this.deps.db) {
+    return this.repo.unpaidFiscalYears(db, memberId, ANNUAL_FEE, upToFiscalYear);
   }
 
   private async move(tx: Executor, actor: Actor, invoice: Invoice, action: InvoiceAction, changes: InvoiceChanges, detail: string): Promise<InvoiceStatus> {
@@ -238,7 +238,7 @@ export class BillingService {
 
   /** 入金確認 mail, the same whether the secretariat, a gateway or a result file confirmed the money; its subject names the fee (更新料振り込み完了). */
   private async queuePaidMails(tx: Executor, invoices: Invoice[], locale: Locale): Promise<void> {
-    const [members, fees] = await Promise.all([this.deps.members.byIds(invoices.map((i) => i.member_id)), this.repo.feeTypes(tx)]);
+    const [members, fees] = await Promise.all([this.deps.members.byIds(invoices.map((i) => i.member_id), tx), this.repo.feeTypes(tx)]);
     await this.deps.mailer.queueMany(tx, invoices.map((invoice) => {
       const member = members.get(invoice.member_id);
       if (!member) throw notFound('member');

@@ -166,6 +166,7 @@ export function creditRoutes(app: FastifyInstance, deps: { web: Web; credits: Cr
       return web.redirect(reply, `/credits/${no}`, 'credits.uploaded');
     } catch (err) {
       if (!(err instanceof RuleViolation) || err.code === 'not_found') throw err;
+      if (err.code === 'unavailable') req.log.error({ key: err.key }, 'upload not stored');
       const record = await credits.getForMember(req.member!.id, no);
       return web.render(reply, <CreditRecordPage ctx={web.context(req, reply)} record={record} uploadError={req.t(err.key, err.params)} />, err.status);
     }

@@ -7,7 +7,7 @@ import type { Locale } from '../../platform/i18n';
 import { tokyoDate } from '../../platform/japanese';
 import { getSetting, putSetting } from '../../platform/settings';
 import type { Mailer } from '../../platform/mail/mailer';
-import { type FileStore, MAX_UPLOAD_BYTES, safeOriginalName, sniffType, type UploadType } from '../../platform/uploads';
+import { type FileStore, isDiskFull, MAX_UPLOAD_BYTES, safeOriginalName, sniffType, type UploadType } from '../../platform/uploads';
 import type { CyclesService, RenewalCycle } from '../cycles/service';
 import { fullName, type MembersService } from '../members/service';
 import { type CatalogueFilter, type CreditExportFilter, type CreditExportRow, CreditsRepository, type LedgerRow, type NewCatalogueEntry } from './repository';
@@ -233,8 +233,8 @@ export class CreditsService {
     if (!existing) throw notFound('credit');
     this.move(existing, 'attach', 'member');
     // The file goes to disk first; if the record cannot be written it is removed again: never a row without its file.
-    const stored = await this.deps.files.save(file.data, type).catch(() => {
-      throw new RuleViolation('credits.fileStoreFailed', {}, 'unavailable');
+    const stored = await this.deps.files.save(file.data, type).catch((err: unknown) => {
+      throw new RuleViolation(isDiskFull(err) ? 'faults.storageFull' : 'credits.fileStoreFailed', {}, 'unavailable');
     });
     try {
       return await this.deps.db.transaction().execute(async (tx) => {

@@ -28,8 +28,9 @@ export class MembersService {
 
   constructor(private deps: { db: Db; clock: Clock; mailer: Mailer; baseUrl: string }) {}
 
-  async getById(id: number): Promise<Member> {
-    const member = await this.repo.findById(this.deps.db, id);
+  /** `db`: the caller's transaction, when it asks from inside one (a second connection could wait on a full pool). */
+  async getById(id: number, db: Executor = this.deps.db): Promise<Member> {
+    const member = await this.repo.findById(db, id);
     if (!member) throw notFound('member');
     return member;
   }
@@ -45,9 +46,9 @@ export class MembersService {
   }
 
   /** Several members at once (lists), one query. */
-  async byIds(ids: number[]): Promise<Map<number, Member>> {
+  async byIds(ids: number[], db: Executor = this.deps.db): Promise<Map<number, Member>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.repo.findByIds(this.deps.db, [...new Set(ids)]);
+    const rows = await this.repo.findByIds(db, [...new Set(ids)]);
     return new Map(rows.map((m) => [m.id, m]));
   }
 

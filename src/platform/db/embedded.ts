@@ -15,7 +15,10 @@ for (const listener of process.listeners('exit')) if (!listenersBefore.has(liste
 export interface EmbeddedServer {
   port: number;
   connectionString(database?: string): string;
+  /** A fast shutdown (`pg_ctl stop -m fast`): sessions are ended, work in progress rolled back. */
   stop(): Promise<void>;
+  /** A crash (`pg_ctl stop -m immediate`): no checkpoint, the next start recovers from the WAL. */
+  crash(): Promise<void>;
 }
 
 const PASSWORD = 'koushin-local';
@@ -38,8 +41,9 @@ async function freePort(): Promise<number> {
  * Starts the PostgreSQL binaries shipped on npm, with its data in `dir`. Used when no DATABASE_URL
  * is set (development, demo, tests). A fresh free port each start lets two instances run side by side.
  */
-export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean; throwaway?: boolean } = {}): Promise<EmbeddedServer> {
-  const port = await freePort();
+export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean; throwaway?: boolean; port?: number } = {}): Promise<EmbeddedServer> {
+  // A given port: the same server started again where its clients look for it (the restart test).
+  const port = opts.port ?? await freePort();
   const password = PASSWORD;
   const pgDir = path.resolve(dir);
   const isNew = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
@@ -76,5 +80,13 @@ export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean
   await server.start();
   const url = (database = 'koushin') => embeddedUrl(port, database);
   if (isNew) await server.createDatabase('koushin');
-  return { port, connectionString: url, stop: () => server.stop() };
+  const crash = async () => {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    process.kill(pid, 'SIGQUIT');
+    for (;;) {
+      try { process.kill(pid, 0); } catch { return; }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { port, connectionString: url, stop: () => server.stop(), crash };
 }

@@ -1581,4 +1581,6 @@ export const en = {
   'm360.actorMember': 'The member',
   'm360.actorSystem': 'System',
   'm360.actorAnonymous': 'Not signed in',
+  // ── Faults: database restart, disk full (issue 8) ──
+  'faults.storageFull': 'We cannot store files at the moment (storage is full). Your file was not received. Please upload it again later; if this continues, contact the secretariat.',
 } satisfies Record<MessageKey, string>;

@@ -1580,6 +1580,8 @@ export const ja = {
   'm360.actorMember': '会員本人',
   'm360.actorSystem': 'システム',
   'm360.actorAnonymous': '未ログイン',
+  // ── Faults: database restart, disk full (issue 8) ──
+  'faults.storageFull': 'ただいまファイルを保存できません（保存領域が不足しています）。ファイルは受け付けていません。時間をおいてもう一度アップロードしてください。続く場合は事務局までお問い合わせください。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
