@@ -120,7 +120,9 @@ async function prepare(): Promise<{ members: SimMember[]; catalogue: number[]; a
 async function startApp(smtpPort: number): Promise<{ child: ChildProcess; logFile: string }> {
   const logFile = path.join(os.tmpdir(), `koushin-load-app-${process.pid}.log`);
   const out = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // LOAD_APP_NODE_ARGS: extra flags for the app's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const nodeArgs = (process.env.LOAD_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(PORT), BASE_URL: base, DATA_DIR: config.dataDir,
       LOG_LEVEL: 'warn', AUTH_RATE_LIMIT: '1000000', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort),
@@ -346,6 +348,12 @@ async function clerk(i: number) {
       await think();
       try {
         await b.get(`/staff/credits/${any(ids)}`);
+        // Decided by another clerk since this clerk's queue page was drawn: the page shows the decision, no form.
+        if (!/action="\/staff\/credits\/\d+\/approve"/.test(b.html)) {
+          counters.decidedByOther++;
+          await b.get('/staff/credits');
+          continue;
+        }
         await think();
         // Another clerk may have decided it meanwhile: 409 with the current state (exactly one wins).
         if (Math.random() < 0.8) await b.post(`${currentReview(b)}/approve`, {}, [409]);
@@ -455,6 +463,12 @@ try {
     for (const f of failures.slice(0, 20)) console.log(`  ${f}`);
   }
   console.log(`\nApp log (warnings and errors): ${logFile}`);
+  if (slow > 0) {
+    // When the slow requests ended, by second of the run: a cluster is a stall (GC, a checkpoint, a job), a spread is saturation.
+    const bySecond = new Map<number, number>();
+    for (const x of samples.filter((q) => q.ms > SLOW_MS)) bySecond.set(Math.floor(x.at / 1000), (bySecond.get(Math.floor(x.at / 1000)) ?? 0) + 1);
+    console.log(`Requests over 1 s by second of the run (second: count): ${[...bySecond].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+  }
   const ok = errors === 0 && slow === 0;
   console.log(ok ? '\nPASS: 0 errors, 0 requests over 1 s.' : `\nFAIL: ${errors} errors, ${slow} requests over 1 s.`);
   exitCode = ok ? 0 : 1;

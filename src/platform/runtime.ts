@@ -24,7 +24,7 @@ export async function openDatabase(config: Config, opts: { migrate?: boolean } =
   if (!connectionString) {
     fs.mkdirSync(config.dataDir, { recursive: true });
     embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'));
-    connectionString = embedded.connectionString();
+    connectionString = embedded.socketConnectionString();
     // For development tools that act on the running instance's data (npm run sandbox:pay).
     fs.writeFileSync(portFile(config), String(embedded.port));
   }
