@@ -1,22 +1,13 @@
 /**
  * The real program (`src/main.ts`, as `npm start` runs it) in a child process, for the crash tests
  * (decisions/0023): started on a test database, SIGKILLed where a test chooses, started again on the
- * same database and port. `httpApp` lets the usual TestClient drive it over real HTTP.
+ * same database and port. The usual TestClient drives it over real HTTP through proxy.ts's HttpInjector.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '../platform/ports';
 
 export class Program {
   private child?: ChildProcess;
@@ -79,34 +70,4 @@ export class Program {
     }
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
-}
-
-interface InjectLike {
-  method: string;
-  url: string;
-  headers?: Record<string, string>;
-  payload?: string | Buffer;
-}
-
-/** What TestClient reads of a response (status, headers, body, cookies), from a real HTTP exchange. */
-export function httpApp(baseUrl: () => string): FastifyInstance {
-  const inject = async (req: InjectLike) => {
-    const res = await fetch(`${baseUrl()}${req.url}`, {
-      method: req.method, headers: Object.fromEntries(Object.entries(req.headers ?? {}).filter(([, v]) => v !== '')), body: typeof req.payload === 'string' || !req.payload ? req.payload : new Uint8Array(req.payload), redirect: 'manual',
-    });
-    const body = await res.text();
-    const cookies = res.headers.getSetCookie().map((line) => {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const cookie: { name: string; value: string; expires?: Date; maxAge?: number } = { name: pair!.slice(0, eq).trim(), value: pair!.slice(eq + 1).trim() };
-      for (const attr of attrs) {
-        const [k, v = ''] = attr.trim().split('=');
-        if (k?.toLowerCase() === 'expires') cookie.expires = new Date(v);
-        if (k?.toLowerCase() === 'max-age') cookie.maxAge = Number(v);
-      }
-      return cookie;
-    });
-    return { statusCode: res.status, headers: Object.fromEntries(res.headers), body, cookies, json: () => JSON.parse(body) as unknown };
-  };
-  return { inject } as unknown as FastifyInstance;
 }

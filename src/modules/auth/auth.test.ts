@@ -153,10 +153,10 @@ describe('パスワードをお忘れですか？', () => {
     const link = linkIn(mail, 'http://koushin.test/password/reset/');
     const path = link.replace('http://koushin.test', '');
 
-    const weak = await c.submit(path, path, { password: 'password123', confirm: 'password123' });
+    const weak = await c.submit(path, path, { password: 'password1234', confirm: 'password1234' });
     expect(weak.statusCode).toBe(400);
     expect(textOf(weak.body)).toContain('よく使われている');
-    const same = await c.submit(path, path, { password: '1002101002', confirm: '1002101003' });
+    const same = await c.submit(path, path, { password: '100210100210', confirm: '100210100211' });
     expect(textOf(same.body)).toContain('確認用のパスワードが一致しません');
 
     const done = await c.submit(path, path, { password: 'sakura-momiji-2026', confirm: 'sakura-momiji-2026' });

@@ -15,7 +15,8 @@ import type { Jobs } from '../../platform/jobs';
 import { freshDatabase } from '../../test/app';
 import { TestClient } from '../../test/client';
 import { createMember, TEST_PASSWORD } from '../../test/factories';
-import { httpApp, Program } from '../../test/program';
+import { Program } from '../../test/program';
+import { HttpInjector } from '../../test/proxy';
 import { MailCatcher } from '../../test/smtp';
 import { FAKE_STRIPE_KEY, FakeStripe, type SignedStripeEvent } from './fakes/fake-stripe';
 
@@ -69,7 +70,7 @@ afterAll(async () => {
 async function billedMember() {
   const m = await createMember(db, { member_number: String(++seq), email: `crash-${seq}@example.jp` });
   const invoice = await services.billing.createInvoice({ type: 'system', id: null }, { memberId: m.id, feeType: 'renewal_fee', businessKey: `renewal_fee:crash:${m.id}`, dueOn: '2027-01-31' });
-  const c = new TestClient(httpApp(() => program.url));
+  const c = new TestClient(new HttpInjector(program.url));
   expect((await c.submit('/login', '/login', { memberNumber: m.member_number, password: TEST_PASSWORD })).statusCode).toBe(303);
   return { m, invoice, c, no: invoice.control_no };
 }

