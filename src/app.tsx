@@ -352,6 +352,8 @@ export async function createApp(deps: AppDeps, services = createServices(deps)):
   app.addHook('onRequest', async (req) => {
     req.locale = web.resolveLocale(req);
     req.t = translator(req.locale);
+    // A NUL byte is never part of a search or an id, and PostgreSQL refuses it in text: a 400 page, not a 500.
+    if (/%00/i.test(req.url)) throw new AppError('bad_request', 'NUL in the URL');
     const flash = req.cookies[webCookies(secure).flash];
     if (flash) {
       const unsigned = req.unsignCookie(flash);

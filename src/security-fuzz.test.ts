@@ -222,6 +222,10 @@ describe('public forms', () => {
 
   it('search pages (member catalogue lookup, the staff searches) with random query strings: never a 500, nothing stored', async () => {
     const staff = (await signInStaff(t, { role: 'staff' })).c;
+    // Found by this test in CI (seed -1018938118): a NUL byte in the catalogue search reached PostgreSQL, a 500.
+    expect((await staff.get('/staff/catalogue?q=%00')).statusCode).toBe(400);
+    // And a cursor beyond the 32-bit id range in the applications list (FUZZ_SCALE=5): the first page, not a 500.
+    expect((await staff.get('/staff/applications/list?after=2147483648')).statusCode).toBe(200);
     const pages: [TestClient, string, string[]][] = [
       [member, '/credits/catalogue', ['q', 'kind', 'category', 'year', 'return']],
       [member, '/credits', ['sort']],
@@ -247,6 +251,8 @@ describe('public forms', () => {
   it('oversized bodies are a 400 page, not a crash', async () => {
     // Found by this file: a NUL byte in the staff e-mail reached PostgreSQL (which refuses it) and was a 500.
     expect((await anonymous.post('/staff/login', { email: 'a\u0000@example.jp', password: 'x' }, { csrf: anonymousCsrf })).statusCode).toBe(400);
+    // And one in a query string (the staff catalogue search, CI run of 2026-12-01: seed -1018938118): refused for every URL.
+    expect((await anonymous.get('/verify/%00')).statusCode).toBe(400);
     const huge = 'x'.repeat(300_000);
     for (const url of ['/login', '/password/forgot', '/staff/login']) {
       const res = await anonymous.post(url, { memberNumber: huge, email: huge, password: huge }, { csrf: anonymousCsrf });

@@ -35,6 +35,12 @@ export function idParam(raw: string, what: string): number {
   return id;
 }
 
+/** A keyset cursor from a query string (`?after=123`): a positive 32-bit id, or none (the first page). */
+export function cursorParam(raw: string | undefined): number | undefined {
+  const id = /^\d{1,10}$/.test(raw ?? '') ? Number(raw) : NaN;
+  return Number.isInteger(id) && id > 0 && id <= 2_147_483_647 ? id : undefined;
+}
+
 /**
  * A business rule said no, with a message the user must read (numbers included): a catalogue key and
  * its parameters. Handlers show it beside the form; the error handler shows it on the error page.

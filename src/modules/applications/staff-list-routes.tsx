@@ -1,7 +1,7 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { allow } from '../../platform/policy';
 import type { ApplicationType, RenewalCycle } from '../../platform/db/schema';
-import { notFound } from '../../platform/errors';
+import { cursorParam, notFound } from '../../platform/errors';
 import { normalizeDigits, tokyoDate } from '../../platform/japanese';
 import type { PageContext } from '../../platform/views/context';
 import { Layout } from '../../platform/views/layout';
@@ -27,7 +27,7 @@ export function applicationListRoutes(app: FastifyInstance, deps: { web: Web; cy
     const cycle = /^\d{4}$/.test(year) ? await cycles.byFiscalYear(Number(year)) : await cycles.current();
     if (!cycle) throw notFound('cycle');
     const filter: ListFilter = { status: pick(req.query.status, LIST_STATUSES) ?? 'targets', type: pick(req.query.type, LIST_TYPES) };
-    const after = /^\d{1,10}$/.test(req.query.after ?? '') ? Number(req.query.after) : 0;
+    const after = cursorParam(req.query.after) ?? 0;
     const [page, all] = await Promise.all([list.page(cycle, filter, LIST_PAGE, after), cycles.all()]);
     return web.render(reply, <ApplicationListPage ctx={web.context(req, reply, 'staff')} cycle={cycle} cycles={all} filter={filter} after={after} {...page} />);
   });
