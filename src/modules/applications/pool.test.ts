@@ -3,13 +3,12 @@ import { createTestApp, type TestApp } from '../../test/app';
 import { TestClient } from '../../test/client';
 import { createMember, TEST_PASSWORD } from '../../test/factories';
 import { answered, oneConnectionApp } from '../../test/pool';
-import { seedCreditRules } from '../../test/sign-in';
+import { makeRenewalReady, seedCreditRules } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 
 /** The renewal application (STEP①–④) on an app whose pool holds one connection (see test/pool.ts). */
 let t: TestApp;
 let one: Awaited<ReturnType<typeof oneConnectionApp>>;
-const system = { type: 'system' as const, id: null };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -26,12 +25,7 @@ afterAll(async () => {
 describe('renewal on a pool of one connection', () => {
   it('shows the task list, saves the application and submits it (one 専門医更新料 invoice) without a second connection', async () => {
     const m = await createMember(t.db, { member_number: '175001' });
-    for (const year of [2025, 2026]) await t.services.billing.createAnnualFees(year, [m.id]);
-    for (const v of await t.services.billing.listForMember(m.id)) {
-      await t.services.billing.markPaid(system, v.invoice.id, { method: 'slip', paidOn: `${v.invoice.fiscal_year}-05-20`, reference: 'T', reason: 'test' }, 'ja', { notify: false });
-    }
-    const dates: Record<string, string> = { JCS87: '2023-03-14', JCS88: '2024-03-14', JCS89: '2025-03-14', JCS90: '2026-03-14' };
-    for (const [code, activityDate] of Object.entries(dates)) await t.services.credits.recordEarned(system, { memberId: m.id, code, activityDate, source: 'attendance' });
+    await makeRenewalReady(t, m.id);
 
     const c = new TestClient(one.app);
     expect((await answered('login', c.submit('/login', '/login', { memberNumber: m.member_number, password: TEST_PASSWORD }))).statusCode).toBe(303);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { type TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
-import { seedCreditRules, signInMember, signInStaff } from '../../test/sign-in';
+import { makeRenewalReady, seedCreditRules, signInMember, signInStaff } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 import type { Member } from '../../platform/db/schema';
 import { formValuesOf } from './schemas';
@@ -10,7 +10,6 @@ import { formValuesOf } from './schemas';
 let t: TestApp;
 let admin: TestClient;
 let seq = 180000;
-const system = { type: 'system' as const, id: null };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -34,13 +33,7 @@ async function edit(c: TestClient, fiscalYear: number, changes: Record<string, s
 /** A 2026年度 renewal target who may submit: 年会費 paid, 60 credits. */
 async function submittedRenewal(): Promise<Member> {
   const m = await createMember(t.db, { member_number: String(++seq) });
-  await t.services.billing.createAnnualFees(2025, [m.id]);
-  await t.services.billing.createAnnualFees(2026, [m.id]);
-  for (const v of await t.services.billing.listForMember(m.id)) {
-    await t.services.billing.markPaid(system, v.invoice.id, { method: 'slip', paidOn: `${v.invoice.fiscal_year}-05-20`, reference: 'T', reason: 'test' }, 'ja', { notify: false });
-  }
-  const dates: Record<string, string> = { JCS87: '2023-03-14', JCS88: '2024-03-14', JCS89: '2025-03-14', JCS90: '2026-03-14' };
-  for (const [code, activityDate] of Object.entries(dates)) await t.services.credits.recordEarned(system, { memberId: m.id, code, activityDate, source: 'attendance' });
+  await makeRenewalReady(t, m.id);
   const c = await signInMember(t, m.member_number);
   await c.get('/applications/new');
   await c.post('/applications/new', { type: 'renewal' });

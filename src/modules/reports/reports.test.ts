@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { type TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
-import { seedCreditRules, signInMember, signInStaff } from '../../test/sign-in';
+import { makeRenewalReady, seedCreditRules, signInMember, signInStaff } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 import type { Member } from '../../platform/db/schema';
 
@@ -23,13 +23,7 @@ const numbers: Record<string, string> = {};
 async function target(fields: Partial<Member> = {}, ready = false): Promise<Member> {
   const m = await createMember(t.db, { member_number: String(++seq), ...fields });
   if (ready) {
-    await t.services.billing.createAnnualFees(2025, [m.id]);
-    await t.services.billing.createAnnualFees(2026, [m.id]);
-    for (const v of await t.services.billing.listForMember(m.id)) {
-      await t.services.billing.markPaid(system, v.invoice.id, { method: 'slip', paidOn: `${v.invoice.fiscal_year}-05-20`, reference: 'T', reason: 'test' }, 'ja', { notify: false });
-    }
-    const dates: Record<string, string> = { JCS87: '2023-03-14', JCS88: '2024-03-14', JCS89: '2025-03-14', JCS90: '2026-03-14' };
-    for (const [code, activityDate] of Object.entries(dates)) await t.services.credits.recordEarned(system, { memberId: m.id, code, activityDate, source: 'attendance' });
+    await makeRenewalReady(t, m.id);
   }
   return m;
 }

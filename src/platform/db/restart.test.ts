@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { type TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
-import { seedCreditRules, signInMember } from '../../test/sign-in';
+import { makeRenewalReady, seedCreditRules, signInMember } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 import type { Member } from './schema';
 import { type EmbeddedServer, startEmbeddedPostgres } from './embedded';
@@ -25,7 +25,6 @@ const MEMBERS = 8;
 const OUTAGE_MS = 3_000;
 const NOW = new Date('2026-11-23T10:00:00+09:00');
 const PDF = Buffer.from('%PDF-1.7\n% proof\n1 0 obj<<>>endobj\n%%EOF\n');
-const system = { type: 'system' as const, id: null };
 const renewalForm = {
   baseQualification: 'sogo_naika', baseQualificationNumber: '12345678', baseQualificationYear: '2019', basePeriodStart: '2019-04-01', basePeriodEnd: '2024-03-31', abroad: 'no',
 };
@@ -59,13 +58,7 @@ afterAll(async () => {
 /** A 2026年度 renewal target with every annual fee paid and the credits it needs, signed in. */
 async function renewalTarget(memberNumber: string): Promise<{ m: Member; c: TestClient }> {
   const m = await createMember(t.db, { member_number: memberNumber });
-  await t.services.billing.createAnnualFees(2025, [m.id]);
-  await t.services.billing.createAnnualFees(2026, [m.id]);
-  for (const v of await t.services.billing.listForMember(m.id)) {
-    await t.services.billing.markPaid(system, v.invoice.id, { method: 'slip', paidOn: `${v.invoice.fiscal_year}-05-20`, reference: 'T', reason: 'test' }, 'ja', { notify: false });
-  }
-  const dates: Record<string, string> = { JCS87: '2023-03-14', JCS88: '2024-03-14', JCS89: '2025-03-14', JCS90: '2026-03-14' };
-  for (const [code, activityDate] of Object.entries(dates)) await t.services.credits.recordEarned(system, { memberId: m.id, code, activityDate, source: 'attendance' });
+  await makeRenewalReady(t, m.id);
   return { m, c: await signInMember(t, m.member_number) };
 }
 
