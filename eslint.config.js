@@ -14,4 +14,14 @@ export default tseslint.config(
     files: ['src/cli/**', 'bench/**', 'src/main.ts', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // A pure test runs in the `unit` project, where no PostgreSQL is started (vitest.config.ts).
+    files: ['src/**/*.unit.test.ts', 'src/**/*.unit.test.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '/test/(app|pool|pg-cluster|program|instances|factories|sign-in|billing)$',
+        message: 'This harness needs the database: name the test *.test.ts (the integration project), not *.unit.test.ts.',
+      }] }],
+    },
+  },
 );

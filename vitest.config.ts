@@ -1,12 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects (decisions/0028). `unit`: pure tests (`*.unit.test.ts`), no database; `vitest run --project unit`
+// starts no PostgreSQL. `integration`: everything else, on one embedded PostgreSQL started by the global setup,
+// which Vitest runs only when a test of this project is selected. `vitest run` runs both.
+const UNIT = ['src/**/*.unit.test.{ts,tsx}'];
+const shared = { setupFiles: ['src/test/setup.ts'], pool: 'forks' as const, testTimeout: 30_000, hookTimeout: 120_000 };
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'migrations/**/*.test.ts'],
-    globalSetup: ['src/test/global-setup.ts'],
-    setupFiles: ['src/test/setup.ts'],
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    projects: [
+      { test: { name: 'unit', include: UNIT, ...shared } },
+      {
+        test: {
+          name: 'integration',
+          include: ['src/**/*.test.{ts,tsx}', 'migrations/**/*.test.ts'],
+          exclude: UNIT,
+          globalSetup: ['src/test/global-setup.ts'],
+          ...shared,
+        },
+      },
+    ],
   },
 });

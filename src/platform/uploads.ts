@@ -47,7 +47,8 @@ export function safeOriginalName(name: string): string {
  */
 export class FileStore {
   constructor(private dir: string) {
-    fs.mkdirSync(dir, { recursive: true });
+    // Private like the files: DATA_DIR may be searchable by PostgreSQL's system user (db/embedded.ts).
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   /**

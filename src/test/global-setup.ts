@@ -23,8 +23,6 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'koushin-test-pg-'));
-  // As root, PostgreSQL runs as a separate system user that must be able to reach its directory.
-  fs.chmodSync(dir, 0o755);
   const server = await startEmbeddedPostgres(path.join(dir, 'pg'), { quiet: true, throwaway: true });
   const adminUrl = server.connectionString('postgres');
   const admin = new pg.Client({ connectionString: adminUrl });

