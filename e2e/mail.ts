@@ -11,7 +11,7 @@ interface Mail {
 
 /** Waits for a mail (received by the real SMTP catcher of e2e/server.ts) and returns the first matching link. */
 export async function linkFromMail(to: string, subject: string, linkPrefix: string, after = 0): Promise<string> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const mails = JSON.parse(fs.readFileSync(E2E_MAIL_FILE, 'utf8')) as Mail[];
     const mail = mails.slice(after).find((m) => m.to.includes(to) && m.subject.includes(subject));

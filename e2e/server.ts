@@ -10,7 +10,6 @@ import { MailCatcher } from '../src/test/smtp';
 import { E2E_MAIL_FILE } from './mail';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'koushin-e2e-'));
-fs.chmodSync(dataDir, 0o755);
 fs.mkdirSync(path.dirname(E2E_MAIL_FILE), { recursive: true });
 fs.writeFileSync(E2E_MAIL_FILE, '[]');
 // Time steps claimed by earlier runs' TOTP logins (e2e/fixtures.ts freshTotp).
