@@ -124,6 +124,7 @@ describe('konbini and Pay-easy', () => {
       expect(await notificationCount()).toBe(before);
       expect((await attemptsOf(invoice.id)).map((a) => [a.status, a.overpayment])).toEqual([['settled', false]]);
       await t.mail.waitFor(m.email, '入金を確認しました');
+      await jobsIdle(t);
       expect(t.mail.count(m.email, '入金を確認しました')).toBe(1);
     } finally {
       sandbox().autoDeliver = true;

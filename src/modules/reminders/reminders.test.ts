@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { billedMember } from '../../test/billing';
 import { textOf } from '../../test/client';
+import { jobsIdle } from '../../test/jobs-idle';
 import { createMember, createStaff } from '../../test/factories';
 import { seedCreditRules, signInMember } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
@@ -74,6 +75,7 @@ describe('renewal targets who have not started: a month and a week before the ap
 
     t.clock.set(at('2027-02-01T08:00:00'));
     await t.services.reminders.runDaily();
+    await jobsIdle(t);
     for (const m of [drafted, optedOut, notTarget]) {
       expect(await sentRows(m)).toEqual([]);
       expect(t.mail.count(m.email, '締切まで')).toBe(0);
