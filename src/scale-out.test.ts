@@ -20,6 +20,7 @@ import { TestClient, textOf } from './test/client';
 import { createMember, createStaff, TEST_PASSWORD, TEST_TOTP_SECRET } from './test/factories';
 import { freePort } from './platform/ports';
 import { AppInstance } from './test/instances';
+import { jobsIdle } from './test/jobs-idle';
 import { HttpInjector, RoundRobinProxy } from './test/proxy';
 import { FEE_TYPES } from './seed/billing';
 import { seedCreditRules } from './test/sign-in';
@@ -156,8 +157,8 @@ describe('background work runs once', () => {
       expect((await c.post('/password/forgot', { memberNumber: m.member_number })).statusCode).toBe(200);
     }
     for (const m of members) await mail.waitFor(m.email, '', 30_000);
-    // Both instances work the mail queue; give a duplicate time to show up before counting.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Both instances work the mail queue: once neither has a delivery due or running, a duplicate would be here.
+    await jobsIdle(db, { timeoutMs: 30_000 });
     expect(members.map((m) => mail.count(m.email))).toEqual(members.map(() => 1));
     const sent = await db.selectFrom('mails').select(['status']).where('to_address', 'like', 'scale-reset-%').execute();
     expect(sent.map((r) => r.status)).toEqual(members.map(() => 'sent'));
@@ -248,6 +249,8 @@ describe('scheduled jobs', () => {
     // pg-boss files each occurrence under its minute; with JOBS_HEARTBEAT each instance looks for due schedules
     // every 5 s. Wait for two ticks, or for one and the 20 s after it (about eight more cron passes of the two
     // instances, any of which would have added a second job for that minute). A tick is due within 70 s.
+    // The wall clock is the scenario here (pg-boss's cron reads it; no FakeClock reaches it): this polls once a
+    // second for the ticks and for the window after one, bounded by the deadline; it is not a wait for a result.
     const minute = (d: Date) => Math.floor(d.getTime() / 60_000);
     type Row = { id: string; state: string; retry_count: number; created_on: Date; age_ms: number };
     let rows: Row[] = [];

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './test/app';
 import { TestClient } from './test/client';
 import { createMember, createStaff } from './test/factories';
+import { jobsIdle } from './test/jobs-idle';
 import { seedCreditRules, signInMember, signInStaff } from './test/sign-in';
 
 /**
@@ -29,19 +29,10 @@ const TABLES = ['sessions', 'members', 'member_credentials', 'password_reset_tok
 
 const maxAuditId = async () => Number((await t.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0);
 
-/** Waits (up to 10 s) until no job of this database is queued, running or waiting for a retry: work an earlier case
- * queued (a mail, a settled invoice's listeners) must not be counted as written by the case under test. */
-async function jobsIdle(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE state IN ('created', 'retry', 'active')`.execute(t.db);
-    if (rows[0]!.n === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
+/** The row counts and the upload folder, once the work earlier cases queued (a mail, a settled invoice's listeners)
+ * is done: it must not be counted as written by the case under test. */
 async function counts(): Promise<Record<string, number>> {
-  await jobsIdle();
+  await jobsIdle(t);
   const out: Record<string, number> = {};
   for (const table of TABLES) {
     const row = await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app';
 import { TestClient } from '../test/client';
 import { createMember } from '../test/factories';
+import { jobsIdle } from '../test/jobs-idle';
 import { MAIL_JOB } from './mail/mailer';
 import { currentContext, requestIdFor, runWithContext } from './request-context';
 
@@ -21,15 +22,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const until = async <T>(find: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('not found in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('requestIdFor', () => {
   it("keeps a trusted proxy's well-formed id and makes a fresh one otherwise", () => {
@@ -54,11 +46,13 @@ describe('one request id from the request to its job and its mail', () => {
 
     const row = await t.db.selectFrom('mails').select(['id', 'request_id']).where('member_id', '=', m.id).executeTakeFirstOrThrow();
     expect(row.request_id).toBe(id);
-    const mailLine = await until(() => lines.find((l) => l.msg === 'mail sent' && l.mailId === row.id));
-    expect(mailLine.reqId).toBe(id);
-    expect(mailLine.job).toBe(MAIL_JOB);
-    const jobLine = await until(() => lines.find((l) => l.msg === 'job done' && l.job === MAIL_JOB && l.reqId === id));
-    expect(jobLine.jobId).toBe(mailLine.jobId);
+    // The mail job has run (pino writes to the sink as it logs: its lines are in).
+    await jobsIdle(t);
+    const mailLine = lines.find((l) => l.msg === 'mail sent' && l.mailId === row.id);
+    expect(mailLine).toMatchObject({ reqId: id, job: MAIL_JOB });
+    const jobLine = lines.find((l) => l.msg === 'job done' && l.job === MAIL_JOB && l.reqId === id);
+    expect(jobLine).toBeDefined();
+    expect(jobLine!.jobId).toBe(mailLine!.jobId);
     // The mail line names the mail, never the member's address.
     expect(JSON.stringify(lines.filter((l) => l.reqId === id))).not.toContain(m.email);
   });
@@ -71,14 +65,14 @@ describe('one request id from the request to its job and its mail', () => {
       await t.jobs.send('ops.second', {});
     });
     await runWithContext({ requestId: 'req-chain-0001' }, () => t.jobs.send('ops.first', {}));
-    await until(() => (seen.length === 2 ? true : undefined));
+    await jobsIdle(t);
     expect(seen).toEqual(['req-chain-0001', 'req-chain-0001']);
 
     const lone: (string | undefined)[] = [];
     await t.jobs.work('ops.lone', async () => void lone.push(currentContext()?.requestId));
     await t.jobs.send('ops.lone', {});
-    await until(() => (lone.length === 1 ? true : undefined));
-    expect(lone[0]).toMatch(/^job-/);
+    await jobsIdle(t);
+    expect(lone).toEqual([expect.stringMatching(/^job-/)]);
   });
 
   it("in production the proxy's X-Request-Id is the request's id and is returned", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { type TestClient, textOf } from '../../test/client';
+import { jobsIdle } from '../../test/jobs-idle';
 import { createMember } from '../../test/factories';
 import { seedCreditRules, signInMember, signInStaff } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
@@ -274,6 +275,7 @@ describe('STEP⑤⑥ settlement', () => {
     const events = await t.db.selectFrom('application_events').select('action').where('application_id', '=', row.id).execute();
     expect(events.filter((e) => e.action === 'complete')).toHaveLength(1);
 
+    await jobsIdle(t);
     expect(t.mail.count(m.email, '更新手続きが完了しました')).toBe(1);
     const home = textOf((await c.get('/')).body);
     expect(home).toContain('更新完了。新しい認定期間は2027年4月1日（令和9年）～2032年3月31日（令和14年）です。');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, TEST_PASSWORD } from '../../test/factories';
 import { createTestApp, type TestApp } from '../../test/app';
 import { TestClient, textOf } from '../../test/client';
+import { jobsIdle } from '../../test/jobs-idle';
 import { linkIn } from '../../test/smtp';
 
 let t: TestApp;
@@ -180,7 +181,7 @@ describe('パスワードをお忘れですか？', () => {
     const res = await c.submit('/password/forgot', '/password/forgot', { memberNumber: '199997' });
     expect(res.statusCode).toBe(200);
     expect(textOf(res.body)).toContain('会員番号が登録されている場合');
-    await new Promise((r) => setTimeout(r, 300));
+    await jobsIdle(t);
     expect(t.mail.received.length).toBe(before);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { textOf } from '../../test/client';
+import { jobsIdle } from '../../test/jobs-idle';
 import { createMember } from '../../test/factories';
 import { signInMember, signInStaff } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
@@ -107,7 +108,7 @@ describe('secretariat', () => {
     const other = await memberWithFees([2025]);
     const cancelled = (await t.services.billing.listForMember(other.id))[0]!.invoice;
     await t.services.billing.cancel(system, cancelled.id, '誤り');
-    await new Promise((r) => setTimeout(r, 1500));
+    await jobsIdle(t);
     expect(heard.some((e) => e.invoiceId === cancelled.id)).toBe(false);
   });
 

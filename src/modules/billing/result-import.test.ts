@@ -7,6 +7,7 @@ import { createTestApp, type TestApp } from '../../test/app';
 import { paymentReads } from '../../test/billing';
 import { type TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
+import { statementsDuring } from '../../test/statements';
 import { signInMember, signInStaff } from '../../test/sign-in';
 import {
   classifyResults, normalizeControlNo, readRow, parseAmount, parseDebitResult, parseFiscalYear, parseResultDate, parseResultFile, type ResultLookups,
@@ -335,7 +336,8 @@ describe('入金結果の取込 (HTTP)', () => {
     expect(await t.db.selectFrom('payment_imports').select('applied_at').where('id', '=', Number(url.split('/').pop())).executeTakeFirstOrThrow()).toEqual({ applied_at: null });
   });
 
-  it('applies a 5,000-row file in seconds', async () => {
+  // Its speed (the apply under 5 s) is measured by `npm run bench:result-import`; here, what keeps it fast: statements in bulk.
+  it('applies a 5,000-row file in bulk: every invoice paid', async () => {
     const members = await Promise.all(Array.from({ length: 10 }, () => createMember(t.db, { member_number: String(++seq), password: null })));
     const rows = Array.from({ length: 5_000 }, (_, i) => ({
       member_id: members[i % 10]!.id, fee_type: 'renewal_fee', fiscal_year: null, business_key: `bulk:${i}`, amount: 30_000, issued_on: '2026-11-01', due_on: '2027-01-31',
@@ -343,18 +345,14 @@ describe('入金結果の取込 (HTTP)', () => {
     const invoices = await t.db.insertInto('invoices').values(rows).returning(['control_no']).execute();
     const lines = ['管理No,金額,入金日,払込人名,取引番号', ...invoices.map((inv, i) => `${inv.control_no},30000,2026/11/20,ﾔﾏﾀﾞ,BULK-${i}`)];
     const { c } = await signInStaff(t);
-    const started = performance.now();
     const res = await upload(c, 'postal', iconv.encode(lines.join('\r\n'), 'Shift_JIS'));
     expect(res.statusCode).toBe(303);
     const page = await c.get(res.headers.location as string);
     expect(countOf(page.body, 'matched')).toBe(5_000);
-    const previewed = performance.now();
-    const apply = await c.post(`${res.headers.location as string}/apply`, {});
-    const applied = performance.now();
+    const { result: apply, statements } = await statementsDuring(() => c.post(`${res.headers.location as string}/apply`, {}));
     expect(apply.statusCode).toBe(303);
-    console.warn(`result import of 5,000 rows: upload + preview ${Math.round(previewed - started)} ms, apply ${Math.round(applied - previewed)} ms`);
-    // Row by row this took 30 s; batched about 2.5 s alone on 2 cores. The bound catches a return to the first, not noise.
-    expect(applied - previewed).toBeLessThan(15_000);
+    // Settled in bulk, a fixed number of statements per 1,000 rows (decisions/0014): row by row it was over 5,000.
+    expect(statements.length).toBeLessThan(500);
     const paid = await t.db.selectFrom('invoices').select((eb) => eb.fn.countAll<string>().as('n')).where('business_key', 'like', 'bulk:%').where('status', '=', 'paid').executeTakeFirstOrThrow();
     expect(Number(paid.n)).toBe(5_000);
   }, 60_000);

@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../../test/app';
 import { seedCreditRules, signInStaff } from '../../test/sign-in';
 import { TestClient, textOf } from '../../test/client';
 import { createMember, TEST_PASSWORD } from '../../test/factories';
+import { statementsDuring } from '../../test/statements';
 import { classifyRows, parseActivityDate, parseImportFile } from './import';
 
 let t: TestApp;
@@ -203,7 +204,8 @@ describe('一括登録 (CSV import)', () => {
     expect(await importedIds('PRIV')).toEqual([]);
   });
 
-  it('validates and commits 10,000 rows in under 5 seconds', async () => {
+  // Its speed (budget 5 s) is measured by `npm run bench:import`; here, what keeps it fast: statements in bulk.
+  it('validates and commits 10,000 rows in bulk', async () => {
     const numbers: string[] = [];
     for (let i = 0; i < 20; i++) {
       const n = String(172000 + i);
@@ -216,21 +218,14 @@ describe('一括登録 (CSV import)', () => {
     const c = await staffClient();
     await c.get('/staff/credits/import');
 
-    const started = performance.now();
     const res = await c.postMultipart('/staff/credits/import', {}, [{ name: 'file', filename: 'bulk.csv', type: 'text/csv', data: file }]);
     expect(res.statusCode).toBe(303);
     const page = await c.get(res.headers.location as string);
-    const validated = performance.now();
     expect(countOf(page.body, 'ok')).toBe(10_000);
-    const commit = await c.post(`${res.headers.location as string}/commit`, {});
-    const committed = performance.now();
+    const { result: commit, statements } = await statementsDuring(() => c.post(`${res.headers.location as string}/commit`, {}));
     expect(commit.statusCode).toBe(303);
-
-    const ms = committed - started;
-    console.warn(`credit import of 10,000 rows: upload + validate + preview ${Math.round(validated - started)} ms, commit ${Math.round(committed - validated)} ms, total ${Math.round(ms)} ms`);
-    // The 5 s budget is measured by `npm run bench:import` on an idle machine; here, beside other test files on
-    // two cores, the bound only catches a return to row-by-row work.
-    expect(ms).toBeLessThan(15_000);
+    // Committed in bulk, a fixed number of statements whatever the file's size (decisions/0008): row by row, over 10,000.
+    expect(statements.length).toBeLessThan(500);
     expect(await importedIds('BULK')).toHaveLength(10_000);
     const events = await t.db.selectFrom('credit_events as e').innerJoin('credits as c', 'c.id', 'e.credit_id')
       .select((eb) => eb.fn.countAll<string>().as('n')).where('c.external_id', 'like', 'BULK-%').executeTakeFirstOrThrow();

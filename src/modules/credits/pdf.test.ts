@@ -128,15 +128,16 @@ describe('単位取得情報 as PDF', () => {
     expect(res.headers['content-type']).not.toBe('application/pdf');
   });
 
-  it('renders 200 credits in well under 2 seconds', async () => {
+  // How fast it renders is measured by `npm run bench:pdf`, not asserted here (a test on a shared machine cannot time it).
+  it('renders 200 credits: every line on one of its pages, each page numbered', async () => {
     const { m, c } = await member();
-    await giveCredits(m.id, 200);
-    await c.get('/credits.pdf'); // the first document of the process reads the font files
-    const started = performance.now();
+    const numbers = await giveCredits(m.id, 200);
     const res = await c.get('/credits.pdf');
-    const elapsed = performance.now() - started;
     expect(res.statusCode).toBe(200);
-    expect(readPdf(res.rawPayload).pageCount).toBeGreaterThanOrEqual(5);
-    expect(elapsed).toBeLessThan(2000);
+    const doc = readPdf(res.rawPayload);
+    expect(doc.pageCount).toBeGreaterThanOrEqual(5);
+    const all = doc.pages.join('\n');
+    for (const no of numbers) expect(all, no).toContain(no);
+    doc.pages.forEach((text, i) => expect(text, `page ${i + 1}`).toContain(`${i + 1} / ${doc.pageCount}`));
   });
 });

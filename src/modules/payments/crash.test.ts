@@ -16,6 +16,7 @@ import { freshDatabase } from '../../test/app';
 import { TestClient } from '../../test/client';
 import { createMember, TEST_PASSWORD } from '../../test/factories';
 import { Program } from '../../test/program';
+import { jobsIdle } from '../../test/jobs-idle';
 import { HttpInjector } from '../../test/proxy';
 import { MailCatcher } from '../../test/smtp';
 import { FAKE_STRIPE_KEY, FakeStripe, type SignedStripeEvent } from './fakes/fake-stripe';
@@ -82,6 +83,7 @@ const notifications = async (ref: string) => db.selectFrom('payment_notification
 const deliver = (e: SignedStripeEvent) => fetch(`${program.url}/payments/notify/stripe`, { method: 'POST', headers: e.headers, body: e.body });
 const mailRows = (to: string) => db.selectFrom('mails').select(['id', 'status', 'attempts', 'subject']).where('to_address', '=', to).where('subject', 'like', `%${PAID_SUBJECT}%`).execute();
 
+/** Waits for a state of the other process's work, up to a deadline; the failure shows the program's last output. */
 async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -128,7 +130,7 @@ describe('the program SIGKILLed between the gateway call and our commit', () => 
     expect(await notifications(atGateway[0]!.id)).toHaveLength(1);
     expect((await auditActions(no)).filter((a) => a === 'invoice.settle')).toHaveLength(1);
     await mail.waitFor(m.email, PAID_SUBJECT, 20_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    await jobsIdle(db, { timeoutMs: 45_000 });
     expect(mail.count(m.email, PAID_SUBJECT)).toBe(1);
   }, 120_000);
 });
@@ -162,7 +164,7 @@ describe('the program SIGKILLed between our commit and the mail', () => {
     await mail.waitFor(m.email, PAID_SUBJECT, 5_000);
     // The webhook's retry after the restart changes nothing and mails nothing.
     expect((await deliver(paid)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 3000));
+    await jobsIdle(db, { timeoutMs: 45_000 });
     expect(mail.count(m.email, PAID_SUBJECT)).toBe(1);
     expect(await mailRows(m.email)).toHaveLength(1);
     expect((await auditActions(no)).filter((a) => a === 'invoice.settle')).toHaveLength(1);
@@ -190,7 +192,7 @@ describe('the program SIGKILLed after the SMTP server kept the mail, before we m
 
     await program.start();
     await until('the 入金確認 mail marked sent', () => mailRows(m.email), (rows) => rows[0]?.status === 'sent');
-    await new Promise((r) => setTimeout(r, 2000));
+    await jobsIdle(db, { timeoutMs: 45_000 });
     // The one duplicate this window allows, recognisable as one message.
     const copies = mail.received.filter((r) => r.to.includes(m.email) && r.subject.includes(PAID_SUBJECT));
     expect(copies).toHaveLength(2);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { billedMember, paymentReads } from '../../test/billing';
 import { type TestClient, textOf } from '../../test/client';
+import { jobsIdle } from '../../test/jobs-idle';
 import { signInMember } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 import type { Gateway } from './gateway';
@@ -123,6 +124,7 @@ describe('konbini and Pay-easy', () => {
       expect(await notificationCount()).toBe(before);
       expect((await attemptsOf(invoice.id)).map((a) => [a.status, a.overpayment])).toEqual([['settled', false]]);
       await t.mail.waitFor(m.email, '入金を確認しました');
+      await jobsIdle(t);
       expect(t.mail.count(m.email, '入金を確認しました')).toBe(1);
     } finally {
       sandbox().autoDeliver = true;
@@ -265,7 +267,7 @@ describe('numbers by mail', () => {
     const page = textOf((await c.get(`/billing/${no}`)).body);
     expect(page).toContain(orderNumber!);
     expect(page).toContain('お支払い手続きの処理中');
-    await new Promise((r) => setTimeout(r, 300));
+    await jobsIdle(t);
     expect(t.mail.count(m.email, 'お支払い番号のお知らせ')).toBe(1);
   });
 
@@ -466,7 +468,7 @@ describe('the sandbox gateway', () => {
       expect(await notificationCount()).toBe(before + 2);
       expect((await invoiceRow(invoice.id)).status).toBe('paid');
       await t.mail.waitFor(m.email, '更新料振り込み完了');
-      await new Promise((r) => setTimeout(r, 300));
+      await jobsIdle(t);
       expect(t.mail.count(m.email, '更新料振り込み完了')).toBe(1);
       await admin.get('/sandbox-gateway/console');
       await admin.post('/sandbox-gateway/console/hold', { hold: 'off' });

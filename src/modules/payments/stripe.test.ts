@@ -3,6 +3,7 @@ import { FEE_TYPES } from '../../seed/billing';
 import { createTestApp, type TestApp } from '../../test/app';
 import { billedMember, paymentReads } from '../../test/billing';
 import { type TestClient, textOf } from '../../test/client';
+import { jobsIdle } from '../../test/jobs-idle';
 import { signInMember } from '../../test/sign-in';
 import { FAKE_STRIPE_KEY, FakeStripe, type SignedStripeEvent } from './fakes/fake-stripe';
 
@@ -75,6 +76,7 @@ describe('Stripe: card through Checkout', () => {
     expect((await deliver(paid)).statusCode).toBe(200);
     expect(await notificationCount()).toBe(before);
     expect((await attemptsOf(invoice.id)).map((a) => [a.status, a.overpayment])).toEqual([['settled', false]]);
+    await jobsIdle(t);
     expect(t.mail.count(m.email, '入金を確認しました')).toBe(1);
   });
 

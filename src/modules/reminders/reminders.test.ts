@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { billedMember } from '../../test/billing';
 import { textOf } from '../../test/client';
+import { jobsIdle } from '../../test/jobs-idle';
 import { createMember, createStaff } from '../../test/factories';
 import { seedCreditRules, signInMember } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
@@ -74,6 +75,7 @@ describe('renewal targets who have not started: a month and a week before the ap
 
     t.clock.set(at('2027-02-01T08:00:00'));
     await t.services.reminders.runDaily();
+    await jobsIdle(t);
     for (const m of [drafted, optedOut, notTarget]) {
       expect(await sentRows(m)).toEqual([]);
       expect(t.mail.count(m.email, '締切まで')).toBe(0);
@@ -116,12 +118,9 @@ describe('konbini / Pay-easy numbers expiring tomorrow', () => {
     t.clock.set(at('2026-11-23T10:00:00'));
     const { m, no } = await billedMember(t, { memberNumber: String(++seq), dueOn: '2027-01-31' });
     const attempt = await t.services.payments.start({ type: 'member', id: m.id }, m.id, no, 'konbini');
-    await t.services.sandbox!.issueNumbers(attempt.gateway_ref!, 'lawson');
-    let row = await t.db.selectFrom('payment_attempts').selectAll().where('id', '=', attempt.id).executeTakeFirstOrThrow();
-    for (let i = 0; i < 100 && row.status !== 'awaiting_payment'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      row = await t.db.selectFrom('payment_attempts').selectAll().where('id', '=', attempt.id).executeTakeFirstOrThrow();
-    }
+    // The sandbox posts its notification in-process and issueNumbers returns once it is applied: nothing to wait for.
+    expect(await t.services.sandbox!.issueNumbers(attempt.gateway_ref!, 'lawson')).toBe(true);
+    const row = await t.db.selectFrom('payment_attempts').selectAll().where('id', '=', attempt.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('awaiting_payment');
     expect(row.expires_at!.toISOString()).toBe(at('2026-11-30T23:59:59').toISOString());
 
@@ -222,12 +221,8 @@ describe('deadlines as iCalendar', () => {
     const annual = (await t.services.billing.listForMember(m.id)).find((v) => v.invoice.fee_type === 'annual_fee')!.invoice;
     const someoneElse = await billedMember(t, { memberNumber: String(++seq), dueOn: '2027-02-28' });
     const attempt = await t.services.payments.start({ type: 'member', id: m.id }, m.id, no, 'konbini');
-    await t.services.sandbox!.issueNumbers(attempt.gateway_ref!, 'lawson');
-    for (let i = 0; i < 100; i++) {
-      const row = await t.db.selectFrom('payment_attempts').select('status').where('id', '=', attempt.id).executeTakeFirstOrThrow();
-      if (row.status === 'awaiting_payment') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    expect(await t.services.sandbox!.issueNumbers(attempt.gateway_ref!, 'lawson')).toBe(true);
+    expect((await t.db.selectFrom('payment_attempts').select('status').where('id', '=', attempt.id).executeTakeFirstOrThrow()).status).toBe('awaiting_payment');
 
     const res = await c.get('/profile/deadlines.ics');
     expect(res.statusCode).toBe(200);

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { type TestClient, textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
@@ -50,11 +50,9 @@ beforeAll(async () => {
   numbers.completed = c.application_no;
   const fee = (await t.services.billing.listForMember(who.completed.id)).find((v) => v.invoice.fee_type === 'renewal_fee')!;
   await t.services.billing.markPaid(system, fee.invoice.id, { method: 'card', paidOn: '2026-11-20', reference: 'R', reason: 'test' }, 'ja', { notify: false });
-  for (let i = 0; i < 100; i += 1) {
-    const row = await t.db.selectFrom('applications').select('status').where('application_no', '=', c.application_no).executeTakeFirstOrThrow();
-    if (row.status === 'completed') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // The paid fee completes the application in the invoice-settled job.
+  // (vi.waitFor, not expect.poll, which works only inside a test: it retries the assertion and fails with its last answer.)
+  await vi.waitFor(async () => expect((await t.db.selectFrom('applications').select('status').where('application_no', '=', c.application_no).executeTakeFirstOrThrow()).status).toBe('completed'), { timeout: 15_000 });
   who.withdrawn = await target();
   const w = await t.services.applications.createDraft(actorOf(who.withdrawn), who.withdrawn.id, { type: 'withdrawal', data: { withdrawalReason: 'retirement', withdrawalReasonOther: '' } as never });
   await t.services.applications.withdraw(actorOf(who.withdrawn), who.withdrawn.id, w.application_no, 'ja');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, createStaff, nextTotp, TEST_PASSWORD, TEST_TOTP_SECRET } from '../../test/factories';
 import { createTestApp, type TestApp } from '../../test/app';
 import { TestClient, textOf } from '../../test/client';
+import { jobsIdle } from '../../test/jobs-idle';
 import { linkIn } from '../../test/smtp';
 
 let t: TestApp;
@@ -449,7 +450,7 @@ describe('職員アカウント (admin only)', () => {
     const rows = await t.db.selectFrom('staff_users').select(['role', 'display_name']).where('email', '=', 'clerk.taken@example.jp').execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.role).toBe('staff');
-    await new Promise((r) => setTimeout(r, 300));
+    await jobsIdle(t);
     expect(t.mail.received.filter((m) => m.to.toLowerCase().includes('clerk.taken@example.jp'))).toHaveLength(0);
   });
 
