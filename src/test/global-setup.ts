@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { PgBoss } from 'pg-boss';
 import type { TestProject } from 'vitest/node';
+import { pgClient, pgPool } from '../platform/db/database';
 import { startEmbeddedPostgres } from '../platform/db/embedded';
 import { migrateToLatest } from '../platform/db/migrate';
+import { pgBoss } from '../platform/jobs';
 
 export const TEMPLATE_DB = 'koushin_template';
 
@@ -27,17 +27,18 @@ export default async function setup(project: TestProject) {
   fs.chmodSync(dir, 0o755);
   const server = await startEmbeddedPostgres(path.join(dir, 'pg'), { quiet: true, throwaway: true });
   const adminUrl = server.connectionString('postgres');
-  const admin = new pg.Client({ connectionString: adminUrl });
+  const admin = pgClient({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   await admin.end();
 
   const templateUrl = server.connectionString(TEMPLATE_DB);
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: templateUrl, max: 2 }) }) });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pgPool({ connectionString: templateUrl, max: 2 }) }) });
   await migrateToLatest(db);
   await sql`SELECT 1`.execute(db);
   await db.destroy();
-  const boss = new PgBoss({ connectionString: templateUrl, schedule: false, supervise: false });
+  // Nothing to hear while it only installs its schema: a failure of start() is thrown.
+  const boss = pgBoss({ connectionString: templateUrl, schedule: false, supervise: false }, () => {});
   await boss.start();
   await boss.stop({ graceful: false });
 
