@@ -11,6 +11,22 @@ export default tseslint.config(
     },
   },
   {
+    // A pg connection the server ends (57P01: pg_terminate_backend, DROP DATABASE … WITH (FORCE), a fast shutdown)
+    // emits 'error'; unheard, that is an uncaught exception. Pools, clients and pg-boss come from the helpers
+    // that attach the listeners, so a new one cannot forget.
+    ignores: ['src/platform/db/database.ts', 'src/platform/jobs.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.object.name='pg'][callee.property.name=/^(Pool|Client)$/]", message: 'Use pgPool / pgClient (or createDb) from src/platform/db/database.ts: they attach the \'error\' listeners a connection the server ends needs.' },
+        { selector: "NewExpression[callee.name=/^(Pool|Client|PgBoss)$/]", message: 'Use pgPool / pgClient (src/platform/db/database.ts) or pgBoss / startJobs (src/platform/jobs.ts): they attach the \'error\' listeners.' },
+      ],
+      'no-restricted-imports': ['error', { paths: [
+        { name: 'pg', importNames: ['Pool', 'Client'], message: 'Use pgPool / pgClient from src/platform/db/database.ts.' },
+        { name: 'pg-pool', message: 'Use pgPool from src/platform/db/database.ts.' },
+      ] }],
+    },
+  },
+  {
     files: ['src/cli/**', 'bench/**', 'src/main.ts', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },

@@ -1,4 +1,4 @@
-import { fromKysely, PgBoss } from 'pg-boss';
+import { type ConstructorOptions, fromKysely, PgBoss } from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { type Executor, isDatabaseDown } from './db/database';
@@ -55,26 +55,37 @@ export interface JobTimings {
 }
 
 /**
+ * Every PgBoss of the code base (eslint forbids `new PgBoss` elsewhere), with its 'error' listener: pg-boss emits
+ * there what its connections hear (a 57P01 when the server ends them, a refused connection while it restarts),
+ * and an EventEmitter's 'error' with no listener is an uncaught exception (see pgPool in db/database.ts).
+ */
+export function pgBoss(options: ConstructorOptions, onError: (err: Error) => void): PgBoss {
+  const boss = new PgBoss(options);
+  boss.on('error', onError);
+  return boss;
+}
+
+/**
  * `cronMonitorSeconds`: how often this instance looks for due schedules (pg-boss's default 30 s); shorter
  * with JOBS_HEARTBEAT, so a test sees many competing cron passes of two instances in a minute.
  */
 export async function startJobs(connectionString: string, opts: { schedule?: boolean; logger?: FastifyBaseLogger; cronMonitorSeconds?: number } & JobTimings = {}): Promise<Jobs> {
   const log: FastifyBaseLogger = opts.logger ?? pino({ level: 'silent' });
-  const boss = new PgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4,
-    ...(opts.cronMonitorSeconds ? { cronMonitorIntervalSeconds: opts.cronMonitorSeconds } : {}),
-    // A queue's dead jobs are looked for at most once per monitor interval, so both follow the one setting.
-    ...(opts.superviseIntervalSeconds ? { superviseIntervalSeconds: opts.superviseIntervalSeconds, monitorIntervalSeconds: opts.superviseIntervalSeconds } : {}),
-  });
   let stopping = false;
   let lastDown = 0;
   // During shutdown the database goes away under pg-boss's connections: that is expected, not news. While it
   // restarts every poll fails alike and pg-boss resumes by itself: a warning a minute, not an error a poll.
-  boss.on('error', (err: Error) => {
+  const onError = (err: Error) => {
     if (stopping) return;
     if (!isDatabaseDown(err)) return console.error(`[jobs] ${err.message}`);
     if (Date.now() - lastDown > 60_000) console.warn(`[jobs] database unavailable, retrying: ${err.message}`);
     lastDown = Date.now();
-  });
+  };
+  const boss = pgBoss({ connectionString, schedule: opts.schedule ?? true, max: 4,
+    ...(opts.cronMonitorSeconds ? { cronMonitorIntervalSeconds: opts.cronMonitorSeconds } : {}),
+    // A queue's dead jobs are looked for at most once per monitor interval, so both follow the one setting.
+    ...(opts.superviseIntervalSeconds ? { superviseIntervalSeconds: opts.superviseIntervalSeconds, monitorIntervalSeconds: opts.superviseIntervalSeconds } : {}),
+  }, onError);
   await boss.start();
   const created = new Set<string>();
   const ensureQueue = async (name: string) => {

@@ -3,13 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { createApp, createServices, registerJobs, type Services } from '../app';
 import { FakeClock } from '../platform/clock';
 import { type Config, loadConfig } from '../platform/config';
-import { createDb, databaseReady, type Db } from '../platform/db/database';
+import { createDb, databaseReady, type Db, pgClient } from '../platform/db/database';
 import { type Jobs, startJobs } from '../platform/jobs';
 import { createLogger } from '../platform/logger';
 import { smtpTransport } from '../platform/mail/mailer';
@@ -32,10 +31,13 @@ export interface TestApp {
 /** A fresh database copied from the migrated template: every test file starts from nothing. */
 export async function freshDatabase(): Promise<string> {
   const name = `t_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+  const admin = pgClient({ connectionString: inject('pgAdminUrl') });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE koushin_template`);
-  await admin.end();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE koushin_template`);
+  } finally {
+    await admin.end();
+  }
   return inject('pgTemplateUrl').replace(/\/koushin_template$/, `/${name}`);
 }
 

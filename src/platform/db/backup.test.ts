@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEE_TYPES } from '../../seed/billing';
 import { createTestApp, type TestApp } from '../../test/app';
@@ -11,6 +10,7 @@ import { textOf } from '../../test/client';
 import { createMember } from '../../test/factories';
 import { type Cluster, findPgTools, startCluster } from '../../test/pg-cluster';
 import { seedCreditRules, signInMember } from '../../test/sign-in';
+import { pgClient, pgPool } from './database';
 import { migrateToLatest } from './migrate';
 
 // Backup and restore as docs/operations.md prescribes: pg_dump -Fc of the same major version as the server,
@@ -28,7 +28,7 @@ if (!tools) {
 const PDF = Buffer.from('%PDF-1.7\n% badge\n1 0 obj<<>>endobj\n%%EOF\n');
 
 async function createDatabase(adminUrl: string, name: string) {
-  const admin = new pg.Client({ connectionString: adminUrl });
+  const admin = pgClient({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
@@ -36,7 +36,7 @@ async function createDatabase(adminUrl: string, name: string) {
 
 /** Rows per table of our schema and pg-boss's: what a restore must give back, table by table. */
 async function rowCounts(url: string): Promise<Record<string, number>> {
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pgPool({ connectionString: url, max: 1 }) }) });
   try {
     const tables = await sql<{ schema: string; name: string }>`
       SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
@@ -61,7 +61,7 @@ describe.skipIf(!tools)(`backup and restore with pg_dump / pg_restore${tools ? `
   beforeAll(async () => {
     cluster = await startCluster(tools!);
     await createDatabase(cluster.url('postgres'), 'koushin_live');
-    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: cluster.url('koushin_live'), max: 1 }) }) });
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pgPool({ connectionString: cluster.url('koushin_live'), max: 1 }) }) });
     await migrateToLatest(db);
     await db.destroy();
   }, 60_000);
@@ -109,7 +109,7 @@ describe.skipIf(!tools)(`backup and restore with pg_dump / pg_restore${tools ? `
     expect(fs.statSync(dumpFile).size).toBeGreaterThan(10_000);
     await createDatabase(cluster.url('postgres'), 'koushin_restored');
     await cluster.tool('pg_restore', ['--no-owner', '--exit-on-error', '-d', cluster.url('koushin_restored'), dumpFile]);
-    const migrationDb = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: cluster.url('koushin_restored'), max: 1 }) }) });
+    const migrationDb = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pgPool({ connectionString: cluster.url('koushin_restored'), max: 1 }) }) });
     expect(await migrateToLatest(migrationDb), 'the restored database is at the latest migration').toEqual([]);
     await migrationDb.destroy();
 

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app';
 import { type TestClient, textOf } from '../../test/client';
@@ -11,6 +10,7 @@ import { createMember } from '../../test/factories';
 import { makeRenewalReady, seedCreditRules, signInMember } from '../../test/sign-in';
 import { FEE_TYPES } from '../../seed/billing';
 import type { Member } from './schema';
+import { pgPool } from './database';
 import { type EmbeddedServer, startEmbeddedPostgres } from './embedded';
 import { migrateToLatest } from './migrate';
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
   fs.chmodSync(dir, 0o755);
   // Durable, as in production: the throwaway flags (synchronous_commit=off) lose the last commits on a crash.
   server = await startEmbeddedPostgres(path.join(dir, 'pg'), { quiet: true });
-  const migrator = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: server.connectionString(), max: 2 }) }) });
+  const migrator = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pgPool({ connectionString: server.connectionString(), max: 2 }) }) });
   await migrateToLatest(migrator);
   await migrator.destroy();
   t = await createTestApp({}, { databaseUrl: server.connectionString(), watchConnections: true });

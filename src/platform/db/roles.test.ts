@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { audit, systemActor } from '../audit';
 import { ConfigError, loadConfig } from '../config';
 import { migrate } from '../runtime';
 import { freshDatabase } from '../../test/app';
-import { createDb, type Db } from './database';
+import { createDb, type Db, pgClient } from './database';
 import { appRoleGrants } from './roles';
 
 /**
@@ -22,7 +22,7 @@ const password = crypto.randomBytes(12).toString('hex');
 
 beforeAll(async () => {
   ownerUrl = await freshDatabase();
-  owner = new pg.Client({ connectionString: ownerUrl });
+  owner = pgClient({ connectionString: ownerUrl });
   await owner.connect();
   await owner.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS`);
   const database = new URL(ownerUrl).pathname.slice(1);
@@ -32,7 +32,7 @@ beforeAll(async () => {
   const url = new URL(ownerUrl);
   url.username = role;
   url.password = password;
-  app = new pg.Client({ connectionString: url.toString() });
+  app = pgClient({ connectionString: url.toString() });
   await app.connect();
   appDb = createDb(url.toString(), 2).db;
 });
@@ -43,7 +43,7 @@ afterAll(async () => {
   // Roles belong to the cluster, not the database: leave none behind.
   await owner.query(`DROP OWNED BY ${role}`);
   await owner.end();
-  const admin = new pg.Client({ connectionString: ownerUrl.replace(/\/[^/]+$/, '/postgres') });
+  const admin = pgClient({ connectionString: ownerUrl.replace(/\/[^/]+$/, '/postgres') });
   await admin.connect();
   await admin.query(`DROP ROLE IF EXISTS ${role}`);
   await admin.end();
@@ -105,7 +105,7 @@ it('refuses a role name that is not a plain identifier', () => {
 describe('DATABASE_MIGRATION_URL', () => {
   it('migrates a new database as the owner while the app connects as its restricted role', async () => {
     const name = `t_blank_${crypto.randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    const admin = pgClient({ connectionString: inject('pgAdminUrl') });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.query(`GRANT CONNECT ON DATABASE ${name} TO ${role}`);
@@ -118,7 +118,7 @@ describe('DATABASE_MIGRATION_URL', () => {
     try {
       const applied = await migrate(config, db);
       expect(applied).toContain('0020_roles_and_audit');
-      const ownerClient = new pg.Client({ connectionString: ownerBlank });
+      const ownerClient = pgClient({ connectionString: ownerBlank });
       await ownerClient.connect();
       const { rows } = await ownerClient.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'audit_log'`);
       expect(rows[0].tableowner).not.toBe(role);
@@ -128,7 +128,7 @@ describe('DATABASE_MIGRATION_URL', () => {
       await expect(db.deleteFrom('audit_log').execute()).rejects.toThrow(/permission denied/);
     } finally {
       await db.destroy();
-      const cleanup = new pg.Client({ connectionString: ownerBlank });
+      const cleanup = pgClient({ connectionString: ownerBlank });
       await cleanup.connect();
       await cleanup.query(`DROP OWNED BY ${role}`);
       await cleanup.end();
