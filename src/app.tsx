@@ -191,7 +191,7 @@ export function createServices(deps: AppDeps): Services {
   // A paid 専門医更新料 completes its renewal (更新完了).
   billing.onSettled((event) => applications.onInvoiceSettled(event));
   const certificates = new CertificatesService({ db, clock, members, cycles, applications, secret: config.sessionSecret, baseUrl: config.baseUrl, societyName: config.societyName.ja, compressPdf: config.env !== 'test' });
-  const cycleAdmin = new CycleAdminService({ db, clock, cycles, submittedInCycle: (cycleId, tx) => applications.submittedInCycle(cycleId, tx) });
+  const cycleAdmin = new CycleAdminService({ db, clock, cycles, submittedInCycle: (db, cycleId) => applications.submittedInCycle(db, cycleId) });
   const applicationList = new ApplicationListService({ db, clock, members });
   // The dashboard and the exports only read, and may be seconds behind: the same services built on the replica.
   const reportReads: ReportReads = deps.readDb ? createServices({ ...deps, db: deps.readDb, readDb: undefined }) : { cycles, members, applicationList, credits, billing, invoiceSearch, payments, overpayments };

@@ -12,7 +12,7 @@ import { createDb, databaseReady, type Db, pgClient } from '../platform/db/datab
 import { type Jobs, startJobs } from '../platform/jobs';
 import { createLogger } from '../platform/logger';
 import { smtpTransport } from '../platform/mail/mailer';
-import { watchNestedConnections } from './pool-guard';
+import { watchPool } from './pool-guard';
 import { MailCatcher } from './smtp';
 
 export interface TestApp {
@@ -23,7 +23,10 @@ export interface TestApp {
   clock: FakeClock;
   mail: MailCatcher;
   jobs: Jobs;
-  /** With `watchConnections`: where code inside a transaction asked the pool for a second connection. */
+  /**
+   * Where code inside a transaction asked the app's pool for a second connection (every app's pool is watched
+   * and setup.ts fails the test it happens in; see pool-guard.ts).
+   */
   nestedConnections: string[];
   close(): Promise<void>;
 }
@@ -46,9 +49,9 @@ export async function freshDatabase(): Promise<string> {
  * `databaseUrl`: another, already migrated database instead (the backup test's restored copy; a server the test
  * may stop and start).
  * `logTo`: the process's log lines (requests and jobs, at LOG_LEVEL) go to this stream.
- * `watchConnections`: records every second connection taken inside a transaction (see pool-guard.ts).
+ * Its pools are watched: a second connection taken inside a transaction fails the test (pool-guard.ts, setup.ts).
  */
-export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; logTo?: DestinationStream; watchConnections?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, opts: { databaseUrl?: string; logTo?: DestinationStream} = {}): Promise<TestApp> {
   const url = opts.databaseUrl ?? await freshDatabase();
   const mail = await new MailCatcher().start();
   const config = loadConfig({
@@ -65,9 +68,11 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { da
     ...env,
   });
   const { db, pool } = createDb(url, 5);
-  const nestedConnections = opts.watchConnections ? watchNestedConnections(pool) : [];
+  const nestedConnections = watchPool(pool);
   const logger = opts.logTo ? createLogger(config, opts.logTo) : undefined;
-  const readDb = config.databaseReplicaUrl ? createDb(config.databaseReplicaUrl, 2).db : undefined;
+  const replica = config.databaseReplicaUrl ? createDb(config.databaseReplicaUrl, 2) : undefined;
+  if (replica) watchPool(replica.pool);
+  const readDb = replica?.db;
   const jobs = await startJobs(url, { schedule: false, logger, ...config.jobs });
   const clock = new FakeClock(new Date());
   const deps = { config, db, readDb, jobs, clock, mailTransport: smtpTransport(config), logger, ready: () => databaseReady(db) };

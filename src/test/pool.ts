@@ -3,6 +3,7 @@ import { createApp, createServices } from '../app';
 import { createDb, type Db } from '../platform/db/database';
 import { smtpTransport } from '../platform/mail/mailer';
 import type { TestApp } from './app';
+import { watchPool } from './pool-guard';
 
 /**
  * The same app on a pool of ONE connection (same database, jobs, clock and mail as `t`). A transaction that
@@ -10,7 +11,9 @@ import type { TestApp } from './app';
  * hundreds of members) the same code starves the whole pool and every page hangs: `npm run bench:load` found it.
  */
 export async function oneConnectionApp(t: TestApp): Promise<{ app: FastifyInstance; db: Db; close(): Promise<void> }> {
-  const db = createDb(t.config.databaseUrl!, 1).db;
+  const { db, pool } = createDb(t.config.databaseUrl!, 1);
+  // A second connection here waits forever (answered fails the request); the guard also names the call.
+  watchPool(pool);
   const deps = { config: t.config, db, jobs: t.jobs, clock: t.clock, mailTransport: smtpTransport(t.config) };
   const app = await createApp(deps, createServices(deps));
   await app.ready();

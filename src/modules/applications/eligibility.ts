@@ -42,8 +42,9 @@ export class EligibilityService {
     return { cycle, period: period(owner), unpaid, transcript };
   }
 
-  async assess(memberId: number, cycle: RenewalCycle, application?: Application, inputs?: EligibilityInputs): Promise<Eligibility> {
-    const { period, unpaid, transcript } = inputs ?? await this.gather(memberId, cycle);
+  /** The rules over gathered inputs: reads nothing, so a transaction may ask it (see gather). */
+  assess(inputs: EligibilityInputs, application?: Application): Eligibility {
+    const { cycle, period, unpaid, transcript } = inputs;
     return assessEligibility({
       cycle: { lastAnnualFeeYear: cycle.last_annual_fee_year, newPeriodStart: cycle.new_period_start, studyAbroad: cycle.study_abroad },
       period,

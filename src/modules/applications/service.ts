@@ -11,7 +11,7 @@ import type { BillingService, InvoiceSettled } from '../billing/service';
 import type { CreditsService } from '../credits/service';
 import type { CyclesService } from '../cycles/service';
 import { fullName, type MembersService } from '../members/service';
-import { type Eligibility, type EligibilityInputs, type EligibilityService, factsOf } from './eligibility';
+import { type Eligibility, type EligibilityService, factsOf } from './eligibility';
 import { abroadCreditDates } from './eligibility-rules';
 import { type ApplicationChanges, ApplicationsRepository } from './repository';
 import type { InitialInput, RenewalInput, WithdrawalInput } from './schemas';
@@ -91,7 +91,7 @@ export class ApplicationsService {
   }
 
   private async view(application: Application): Promise<ApplicationView> {
-    const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id) : undefined;
+    const cycle = application.cycle_id ? await this.deps.cycles.byId(this.deps.db, application.cycle_id) : undefined;
     return { application, cycle, readOnly: !!cycle && this.today() > cycle.window_closes_on };
   }
 
@@ -204,9 +204,9 @@ export class ApplicationsService {
     return this.record(application);
   }
 
-  /** The renewals of a cycle that reached 更新完了 (with their granted period): what 専門医証 are issued for. */
-  completedRenewals(cycleId: number): Promise<Application[]> {
-    return this.repo.completedRenewals(this.deps.db, cycleId);
+  /** The renewals of a cycle that reached 更新完了 (with their granted period): what 専門医証 are issued for, in the issuer's transaction. */
+  completedRenewals(tx: Executor, cycleId: number): Promise<Application[]> {
+    return this.repo.completedRenewals(tx, cycleId);
   }
 
   /** The secretariat's queue: uploaded certificates not yet verified. */
@@ -222,7 +222,7 @@ export class ApplicationsService {
   async verifyCertificate(actor: Actor, id: number): Promise<void> {
     const found = await this.repo.findById(this.deps.db, id);
     if (!found) throw notFound('application');
-    const cycle = found.cycle_id ? await this.deps.cycles.byId(found.cycle_id) : undefined;
+    const cycle = found.cycle_id ? await this.deps.cycles.byId(this.deps.db, found.cycle_id) : undefined;
     const member = await this.deps.members.getById(found.member_id);
     const period = member.cert_period_start && member.cert_period_end ? { start: member.cert_period_start, end: member.cert_period_end } : null;
     const dates = cycle && !found.abroad_verified_at ? abroadCreditDates(factsOf(found), period, cycle.new_period_start, cycle.study_abroad) : [];
@@ -244,10 +244,11 @@ export class ApplicationsService {
 
   /**
    * How many renewals of a cycle are 更新申請完了 or 更新完了: their outcome was decided under the cycle's rules,
-   * so the cycle admin locks those rules once this is above zero. Pass the caller's transaction.
+   * so the cycle admin locks those rules once this is above zero. Through the executor given (the admin's
+   * transaction when it edits; the pool when it lists).
    */
-  submittedInCycle(cycleId: number, tx: Executor = this.deps.db): Promise<number> {
-    return this.repo.countInCycle(tx, cycleId, ['submitted', 'completed']);
+  submittedInCycle(db: Executor, cycleId: number): Promise<number> {
+    return this.repo.countInCycle(db, cycleId, ['submitted', 'completed']);
   }
 
   /**
@@ -265,7 +266,7 @@ export class ApplicationsService {
       await this.event(tx, actor, application, 'request_certificate', application.status, application.status, reason);
       await audit(tx, actor, { action: 'application.certificate_requested', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id,
         before: { certificate: 'uploaded' }, after: { certificate: 'missing' }, detail: { reason, files: returned } });
-      const member = await this.deps.members.getById(application.member_id);
+      const member = await this.deps.members.getByIdIn(tx, application.member_id);
       await this.deps.mailer.queue(tx, {
         to: member.email, locale: 'ja', memberId: member.id,
         template: { subject: 'm360.mailCertificateSubject', body: 'm360.mailCertificateBody' },
@@ -277,11 +278,6 @@ export class ApplicationsService {
   /** The renewal cycle a member is due for (and may apply in), or undefined. */
   cycleFor(memberId: number, member?: Member): Promise<RenewalCycle | undefined> {
     return this.deps.eligibility.cycleFor(memberId, member);
-  }
-
-  /** Eligibility of the member for a cycle, with the application (when there is one) for completeness and 留学. */
-  assess(memberId: number, cycle: RenewalCycle, application?: Application, inputs?: EligibilityInputs): Promise<Eligibility> {
-    return this.deps.eligibility.assess(memberId, cycle, application, inputs);
   }
 
   /** Where the member stands in the cycle they are due for (the task list), or undefined when not a renewal target. */
@@ -298,7 +294,7 @@ export class ApplicationsService {
     const withdrawal = rows.find((a) => a.type === 'withdrawal' && a.status === 'withdrawn');
     const renewals = rows.filter((a) => a.type === 'renewal' && a.status !== 'cancelled');
     const renewal = renewals.find((a) => a.status === 'submitted' || a.status === 'completed') ?? renewals[0];
-    const eligibility = await this.assess(memberId, cycle, renewal, inputs);
+    const eligibility = this.deps.eligibility.assess(inputs, renewal);
     const found = renewal?.invoice_id ? invoices.find((v) => v.invoice.id === renewal.invoice_id) : undefined;
     const invoice = found ? { controlNo: found.invoice.control_no, status: found.invoice.status, amount: found.invoice.amount, dueOn: found.invoice.due_on } : undefined;
     return { cycle, renewal, withdrawal, eligibility, invoice };
@@ -347,7 +343,7 @@ export class ApplicationsService {
   private async lockForAction(tx: Executor, memberId: number, applicationNo: string, action: ApplicationAction, type?: ApplicationType) {
     const application = await this.repo.findForMember(tx, memberId, applicationNo, true);
     if (!application || (type && application.type !== type)) throw notFound('application');
-    const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id, tx) : undefined;
+    const cycle = application.cycle_id ? await this.deps.cycles.byId(tx, application.cycle_id) : undefined;
     const to = nextApplicationStatus(application.type, application.status, action);
     return { application, cycle, to };
   }
@@ -385,7 +381,7 @@ export class ApplicationsService {
   async submit(actor: Actor, memberId: number, applicationNo: string, locale: Locale): Promise<SubmitResult> {
     // What other modules say (member, fees, transcript) is read before the transaction: inside it, only the connection it holds.
     const [member, seen] = await Promise.all([this.deps.members.getById(memberId), this.repo.findForMember(this.deps.db, memberId, applicationNo)]);
-    const seenCycle = seen?.type === 'renewal' && seen.cycle_id ? await this.deps.cycles.byId(seen.cycle_id) : undefined;
+    const seenCycle = seen?.type === 'renewal' && seen.cycle_id ? await this.deps.cycles.byId(this.deps.db, seen.cycle_id) : undefined;
     const inputs = seenCycle ? await this.deps.eligibility.gather(memberId, seenCycle, member) : undefined;
     return this.deps.db.transaction().execute(async (tx): Promise<SubmitResult> => {
       await this.repo.lockMember(tx, memberId);
@@ -406,12 +402,15 @@ export class ApplicationsService {
         return { outcome: 'submitted', application: { ...application, status: to!, submitted_at: now } };
       }
       await this.refuseIfDecided(tx, memberId, cycle!, 'renewal');
-      const eligibility = await this.assess(memberId, cycle!, application, inputs?.cycle.id === cycle!.id ? inputs : undefined);
+      // Gathered before the transaction for this record's cycle (a record never changes its cycle); a record the
+      // read before did not find yet is a race: the member tries again.
+      if (inputs?.cycle.id !== cycle!.id) throw new RuleViolation('applications.wrongState', {}, 'conflict');
+      const eligibility = this.deps.eligibility.assess(inputs, application);
       if (!eligibility.ok) return { outcome: 'refused', application, eligibility };
 
-      const invoice = await this.deps.billing.createInvoice(actor, {
+      const invoice = await this.deps.billing.createInvoiceIn(tx, actor, {
         memberId, feeType: cycle!.renewal_fee_code, businessKey: renewalFeeKey(application.id, application.fee_round), dueOn: cycle!.payment_due_on, fiscalYear: cycle!.fiscal_year,
-      }, tx);
+      });
       await this.repo.update(tx, application.id, { status: 'submitted', submitted_at: now, invoice_id: invoice.id, updated_at: now });
       await this.event(tx, actor, application, 'submit', application.status, 'submitted', invoice.control_no);
       await audit(tx, actor, { action: 'application.submitted', subjectType: 'application', subjectId: application.application_no, memberId,
@@ -449,17 +448,17 @@ export class ApplicationsService {
       if (!found) throw notFound('application');
       await this.repo.lockMember(tx, found.member_id);
       const application = (await this.repo.findById(tx, id, true))!;
-      const cycle = application.cycle_id ? await this.deps.cycles.byId(application.cycle_id, tx) : undefined;
+      const cycle = application.cycle_id ? await this.deps.cycles.byId(tx, application.cycle_id) : undefined;
       const to = nextApplicationStatus(application.type, application.status, 'revert');
       this.assertChangeable(cycle, to);
-      const fee = await this.deps.billing.cancelUnpaidByBusinessKey(actor, renewalFeeKey(application.id, application.fee_round), `差し戻し ${application.application_no}: ${reason}`, tx);
+      const fee = await this.deps.billing.cancelUnpaidByBusinessKey(tx, actor, renewalFeeKey(application.id, application.fee_round), `差し戻し ${application.application_no}: ${reason}`);
       if (fee !== 'cancelled' && fee !== 'none') throw new RuleViolation('m360.revertFeePaid', {}, 'conflict');
       const now = this.deps.clock.now();
       await this.repo.update(tx, id, { status: 'draft', submitted_at: null, invoice_id: null, fee_round: application.fee_round + 1, updated_at: now });
       await this.event(tx, actor, application, 'revert', application.status, 'draft', reason);
       await audit(tx, actor, { action: 'application.reverted', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id,
         before: { status: application.status, invoiceId: application.invoice_id }, after: { status: 'draft', invoiceCancelled: fee === 'cancelled' }, detail: { reason } });
-      const member = await this.deps.members.getById(application.member_id);
+      const member = await this.deps.members.getByIdIn(tx, application.member_id);
       await this.deps.mailer.queue(tx, {
         to: member.email, locale: 'ja', memberId: member.id,
         template: { subject: 'm360.mailRevertedSubject', body: 'm360.mailRevertedBody' },
@@ -482,7 +481,7 @@ export class ApplicationsService {
       await this.refuseIfDecided(tx, memberId, cycle!, 'withdrawal');
       const now = this.deps.clock.now();
       for (const renewal of await this.repo.forCycle(tx, memberId, cycle!.id, ['submitted'], true)) {
-        const fee = await this.deps.billing.cancelUnpaidByBusinessKey(actor, renewalFeeKey(renewal.id, renewal.fee_round), `辞退申請 ${application.application_no}`, tx);
+        const fee = await this.deps.billing.cancelUnpaidByBusinessKey(tx, actor, renewalFeeKey(renewal.id, renewal.fee_round), `辞退申請 ${application.application_no}`);
         if (fee !== 'cancelled' && fee !== 'none') throw new RuleViolation('applications.withdrawFeeInProgress', {}, 'conflict');
         await this.repo.update(tx, renewal.id, { status: 'cancelled', updated_at: now });
         await this.event(tx, actor, renewal, 'cancel', 'submitted', 'cancelled', application.application_no);
@@ -491,7 +490,7 @@ export class ApplicationsService {
       await this.repo.update(tx, application.id, { status: 'withdrawn', withdrawn_at: now, updated_at: now });
       await this.event(tx, actor, application, 'withdraw', application.status, 'withdrawn');
       await audit(tx, actor, { action: 'application.withdrawn', subjectType: 'application', subjectId: application.application_no, memberId, after: { status: 'withdrawn', reason: application.withdrawal_reason } });
-      const member = await this.deps.members.getById(memberId);
+      const member = await this.deps.members.getByIdIn(tx, memberId);
       await this.deps.mailer.queue(tx, {
         to: member.email, locale, memberId,
         template: { subject: 'applications.mailWithdrawnSubject', body: 'applications.mailWithdrawnBody' },
@@ -514,13 +513,13 @@ export class ApplicationsService {
       if (!application || application.member_id !== event.memberId) return;
       const to = nextApplicationStatus(application.type, application.status, 'complete');
       if (!to) return;
-      const cycle = (await this.deps.cycles.byId(application.cycle_id!, tx))!;
+      const cycle = (await this.deps.cycles.byId(tx, application.cycle_id!))!;
       const now = this.deps.clock.now();
       await this.repo.update(tx, application.id, { status: to, completed_at: now, granted_period_start: cycle.new_period_start, granted_period_end: cycle.new_period_end, updated_at: now });
       await this.event(tx, systemActor, application, 'complete', application.status, to, event.controlNo);
       await audit(tx, systemActor, { action: 'application.completed', subjectType: 'application', subjectId: application.application_no, memberId: application.member_id,
         after: { status: to, invoice: event.controlNo, period: { start: cycle.new_period_start, end: cycle.new_period_end } } });
-      const member: Member = await this.deps.members.getById(application.member_id, tx);
+      const member: Member = await this.deps.members.getByIdIn(tx, application.member_id);
       await this.deps.mailer.queue(tx, {
         to: member.email, locale: 'ja', memberId: member.id,
         template: { subject: 'applications.mailCompletedSubject', body: 'applications.mailCompletedBody' },

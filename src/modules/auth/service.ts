@@ -115,7 +115,7 @@ export class AuthService {
       if (!locked || locked.used_at || locked.expires_at.getTime() <= now.getTime()) return 'invalid' as const;
       await this.repo.setPasswordHash(tx, member.id, passwordHash, now);
       await this.repo.useAllResetTokens(tx, member.id, now);
-      await sessions.destroyAllFor('member', member.id, { tx });
+      await sessions.destroyAllFor(tx, 'member', member.id);
       await audit(tx, { ...actor, type: 'member', id: member.id }, { action: 'auth.password_set', subjectType: 'member', subjectId: member.id, memberId: member.id });
       await mailer.queue(tx, {
         to: member.email, locale, memberId: member.id,

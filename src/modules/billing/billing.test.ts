@@ -183,17 +183,17 @@ describe('cancelUnpaidByBusinessKey (a renewal withdrawn from)', () => {
     const m = await createMember(t.db, { member_number: String(++seq) });
     const key = `renewal_fee:application:test-${m.id}`;
     const invoice = await t.services.billing.createInvoice(system, { memberId: m.id, feeType: 'renewal_fee', businessKey: key, dueOn: '2027-02-28' });
-    expect(await t.db.transaction().execute((tx) => t.services.billing.cancelUnpaidByBusinessKey(system, key, '辞退', tx))).toBe('cancelled');
+    expect(await t.db.transaction().execute((tx) => t.services.billing.cancelUnpaidByBusinessKey(tx, system, key, '辞退'))).toBe('cancelled');
     expect((await t.services.billing.getForStaff(invoice.id)).invoice).toMatchObject({ status: 'cancelled', cancel_reason: '辞退' });
     // Again: nothing to cancel, it reports the status it found (and writes no second event).
-    expect(await t.db.transaction().execute((tx) => t.services.billing.cancelUnpaidByBusinessKey(system, key, '辞退', tx))).toBe('cancelled');
+    expect(await t.db.transaction().execute((tx) => t.services.billing.cancelUnpaidByBusinessKey(tx, system, key, '辞退'))).toBe('cancelled');
     expect((await t.services.billing.getForStaff(invoice.id)).events.filter((e) => e.action === 'cancel')).toHaveLength(1);
-    expect(await t.db.transaction().execute((tx) => t.services.billing.cancelUnpaidByBusinessKey(system, 'renewal_fee:application:none', '辞退', tx))).toBe('none');
+    expect(await t.db.transaction().execute((tx) => t.services.billing.cancelUnpaidByBusinessKey(tx, system, 'renewal_fee:application:none', '辞退'))).toBe('none');
 
     const paidKey = `${key}:paid`;
     const paid = await t.services.billing.createInvoice(system, { memberId: m.id, feeType: 'renewal_fee', businessKey: paidKey, dueOn: '2027-02-28' });
     await t.services.billing.markPaid(system, paid.id, { method: 'card', paidOn: '2026-11-20', reference: 'R', reason: 'test' }, 'ja', { notify: false });
-    expect(await t.db.transaction().execute((tx) => t.services.billing.cancelUnpaidByBusinessKey(system, paidKey, '辞退', tx))).toBe('paid');
+    expect(await t.db.transaction().execute((tx) => t.services.billing.cancelUnpaidByBusinessKey(tx, system, paidKey, '辞退'))).toBe('paid');
     expect((await t.services.billing.getForStaff(paid.id)).invoice.status).toBe('paid');
   });
 });

@@ -45,7 +45,7 @@ export class ReceiptsService {
       if (invoice.status !== 'paid' || !invoice.paid_on) throw new RuleViolation('billing.receiptNotPaid', {}, 'conflict');
       const fee = await this.billingRepo.feeType(tx, invoice.fee_type);
       if (!fee) throw notFound('fee type');
-      const member = await this.deps.members.getById(invoice.member_id);
+      const member = await this.deps.members.getByIdIn(tx, invoice.member_id);
       const now = this.deps.clock.now();
       const receipt = await this.repo.recordDownload(tx, invoice.id, now);
       const reissue = receipt.download_count > 1;

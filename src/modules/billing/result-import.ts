@@ -315,7 +315,7 @@ export class ResultImportService {
     const members = new Map<string, number>();
     let invoices: Invoice[];
     if (kind === 'debit') {
-      const found = await this.deps.members.byNumbers(unique(read.map((r) => r.reference)));
+      const found = await this.deps.members.byNumbersIn(db, unique(read.map((r) => r.reference)));
       for (const m of found) members.set(m.member_number, m.id);
       invoices = await this.repo.annualFeeInvoices(db, ANNUAL_FEE, found.map((m) => m.id), unique(read.map((r) => r.fiscalYear!)), lock);
     } else {

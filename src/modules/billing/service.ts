@@ -48,6 +48,9 @@ export const isOverdue = (invoice: Pick<Invoice, 'status' | 'due_on'>, today: st
   (invoice.status === 'unpaid' || invoice.status === 'processing') && invoice.due_on < today;
 
 /** An invoice to settle, with how it was paid. */
+/** What `createInvoice` needs: the due date from the caller (a cycle's), the fiscal year when billed per year. */
+export interface NewInvoiceInput { memberId: number; feeType: string; businessKey: string; dueOn: string; fiscalYear?: number | null }
+
 export interface SettleItem {
   invoice: Invoice;
   paidOn: string;
@@ -95,8 +98,14 @@ export class BillingService {
     return this.repo.feeTypes(this.deps.db);
   }
 
-  async feeType(code: string): Promise<FeeType> {
-    const fee = await this.repo.feeType(this.deps.db, code);
+  /** Through the pool. Inside a transaction: `feeTypeIn`. */
+  feeType(code: string): Promise<FeeType> {
+    return this.feeTypeIn(this.deps.db, code);
+  }
+
+  /** Through the caller's transaction (decisions/0027). */
+  async feeTypeIn(tx: Executor, code: string): Promise<FeeType> {
+    const fee = await this.repo.feeType(tx, code);
     if (!fee) throw notFound('fee type');
     return fee;
   }
@@ -107,11 +116,16 @@ export class BillingService {
     return { invoice, feeType, overdue: isOverdue(invoice, today) };
   }
 
+  /** `createInvoiceIn` in a transaction of its own (demo data, tests; a module bills inside its own transaction). */
+  createInvoice(actor: Actor, input: NewInvoiceInput): Promise<Invoice> {
+    return this.deps.db.transaction().execute((tx) => this.createInvoiceIn(tx, actor, input));
+  }
+
   /**
-   * The one way to bill a member. The business key (e.g. `renewal_fee:application:123`) makes a second
-   * call return the first invoice instead of creating another. Pass the caller's transaction.
+   * The one way to bill a member, inside the caller's transaction. The business key (e.g.
+   * `renewal_fee:application:123`) makes a second call return the first invoice instead of creating another.
    */
-  async createInvoice(actor: Actor, input: { memberId: number; feeType: string; businessKey: string; dueOn: string; fiscalYear?: number | null }, tx: Executor = this.deps.db): Promise<Invoice> {
+  async createInvoiceIn(tx: Executor, actor: Actor, input: NewInvoiceInput): Promise<Invoice> {
     const fee = await this.repo.feeType(tx, input.feeType);
     if (!fee) throw notFound('fee type');
     const issuedOn = tokyoDate(this.deps.clock.now());
@@ -194,9 +208,9 @@ export class BillingService {
   }
 
 
-  /** Unpaid 年会費 up to a fiscal year, for the renewal eligibility check. */
-  unpaidAnnualFees(memberId: number, upToFiscalYear: number, db: Executor = this.deps.db) {
-    return this.repo.unpaidFiscalYears(db, memberId, ANNUAL_FEE, upToFiscalYear);
+  /** Unpaid 年会費 up to a fiscal year, for the renewal eligibility check (gathered before any transaction). */
+  unpaidAnnualFees(memberId: number, upToFiscalYear: number) {
+    return this.repo.unpaidFiscalYears(this.deps.db, memberId, ANNUAL_FEE, upToFiscalYear);
   }
 
   private async move(tx: Executor, actor: Actor, invoice: Invoice, action: InvoiceAction, changes: InvoiceChanges, detail: string): Promise<InvoiceStatus> {
@@ -238,7 +252,7 @@ export class BillingService {
 
   /** 入金確認 mail, the same whether the secretariat, a gateway or a result file confirmed the money; its subject names the fee (更新料振り込み完了). */
   private async queuePaidMails(tx: Executor, invoices: Invoice[], locale: Locale): Promise<void> {
-    const [members, fees] = await Promise.all([this.deps.members.byIds(invoices.map((i) => i.member_id), tx), this.repo.feeTypes(tx)]);
+    const [members, fees] = await Promise.all([this.deps.members.byIdsIn(tx, invoices.map((i) => i.member_id)), this.repo.feeTypes(tx)]);
     await this.deps.mailer.queueMany(tx, invoices.map((invoice) => {
       const member = members.get(invoice.member_id);
       if (!member) throw notFound('member');
@@ -269,12 +283,12 @@ export class BillingService {
   }
 
   /** An attempt went live: 未納 → 処理中. */
-  async startProcessing(actor: Actor, invoice: Invoice, detail: string, tx: Executor): Promise<void> {
+  async startProcessing(tx: Executor, actor: Actor, invoice: Invoice, detail: string): Promise<void> {
     await this.move(tx, actor, invoice, 'start_payment', {}, detail);
   }
 
   /** The live attempt is dead (declined, expired, hold over): 処理中 → 未納, the member can start again. */
-  async backToUnpaid(actor: Actor, invoice: Invoice, detail: string, tx: Executor): Promise<void> {
+  async backToUnpaid(tx: Executor, actor: Actor, invoice: Invoice, detail: string): Promise<void> {
     if (!nextInvoiceStatus(invoice.status, 'abandon_payment')) return;
     await this.move(tx, actor, invoice, 'abandon_payment', {}, detail);
   }
@@ -284,7 +298,7 @@ export class BillingService {
    * and the member's mail. Returns false when the invoice cannot take it (already paid or cancelled): the
    * caller records the money as an overpayment.
    */
-  async settle(actor: Actor, invoice: Invoice, input: { paidOn: string; method: string; reference: string }, tx: Executor, locale: Locale = 'ja'): Promise<boolean> {
+  async settle(tx: Executor, actor: Actor, invoice: Invoice, input: { paidOn: string; method: string; reference: string }, locale: Locale = 'ja'): Promise<boolean> {
     return (await this.settleMany(tx, actor, [{ invoice, ...input }], locale)).length === 1;
   }
 
@@ -326,7 +340,7 @@ export class BillingService {
         throw new RuleViolation('billing.slipNotAvailable', {}, 'conflict');
       }
       const now = this.deps.clock.now();
-      const dispatchOn = await this.nextSlipDispatch(3, tx);
+      const dispatchOn = await this.nextSlipDispatchIn(tx, 3);
       await this.repo.setSlip(tx, invoice.id, { slip_requested_at: now, slip_dispatch_on: dispatchOn }, now);
       await this.repo.insertEvent(tx, { invoice_id: invoice.id, occurred_at: now, actor_type: actor.type, actor_id: actor.id, action: 'slip_requested', from_status: invoice.status, to_status: invoice.status, detail: dispatchOn });
       await audit(tx, actor, { action: 'invoice.slip_requested', subjectType: 'invoice', subjectId: invoice.control_no, memberId, after: { dispatchOn } });
@@ -335,12 +349,20 @@ export class BillingService {
   }
 
   /** The dispatch a slip asked for now would go out with (`lead` business days to prepare it). */
-  async nextSlipDispatch(lead = 3, db: Executor = this.deps.db): Promise<string> {
-    return nextDispatch(tokyoDate(this.deps.clock.now()), await this.slipDispatchSlots(db), lead);
+  nextSlipDispatch(lead = 3): Promise<string> {
+    return this.nextSlipDispatchIn(this.deps.db, lead);
+  }
+
+  private async nextSlipDispatchIn(db: Executor, lead: number): Promise<string> {
+    return nextDispatch(tokyoDate(this.deps.clock.now()), await this.slipDispatchSlotsIn(db), lead);
   }
 
   /** 払込票の発送日: the setting, or the guide's schedule until an administrator sets one. */
-  async slipDispatchSlots(db: Executor = this.deps.db): Promise<DispatchSlot[]> {
+  slipDispatchSlots(): Promise<DispatchSlot[]> {
+    return this.slipDispatchSlotsIn(this.deps.db);
+  }
+
+  private async slipDispatchSlotsIn(db: Executor): Promise<DispatchSlot[]> {
     return (await getSetting<DispatchSlot[]>(db, SLIP_DISPATCHES_KEY)) ?? DEFAULT_DISPATCHES;
   }
 
@@ -348,7 +370,7 @@ export class BillingService {
   async setSlipDispatchSlots(actor: Actor, slots: DispatchSlot[]): Promise<void> {
     if (slots.length === 0) throw new RuleViolation('fees.dispatchesInvalid', {}, 'bad_request');
     await this.deps.db.transaction().execute(async (tx) => {
-      const before = await this.slipDispatchSlots(tx);
+      const before = await this.slipDispatchSlotsIn(tx);
       await putSetting(tx, SLIP_DISPATCHES_KEY, slots);
       await audit(tx, actor, { action: 'setting.slip_dispatches_changed', subjectType: 'setting', subjectId: SLIP_DISPATCHES_KEY, before, after: slots });
     });
@@ -413,7 +435,7 @@ export class BillingService {
    * the member withdrew from). Returns what it found: 'cancelled', 'none' (no invoice), or the status it
    * left alone (処理中 or 入金済 cannot be cancelled — the caller decides what that means).
    */
-  async cancelUnpaidByBusinessKey(actor: Actor, businessKey: string, reason: string, tx: Executor): Promise<'cancelled' | 'none' | InvoiceStatus> {
+  async cancelUnpaidByBusinessKey(tx: Executor, actor: Actor, businessKey: string, reason: string): Promise<'cancelled' | 'none' | InvoiceStatus> {
     const invoice = await this.repo.findByBusinessKey(tx, businessKey, true);
     if (!invoice) return 'none';
     if (invoice.status !== 'unpaid') return invoice.status;

@@ -65,7 +65,7 @@ export class CertificatesService {
     if (!cycle) return { pending: [], certificates: [], batches: [], unbatched: 0 };
     const { db } = this.deps;
     const [completed, certificates, batches, unbatched, issued] = await Promise.all([
-      this.deps.applications.completedRenewals(cycle.id), this.repo.forCycle(db, cycle.id), this.repo.batches(db, cycle.id),
+      this.deps.applications.completedRenewals(db, cycle.id), this.repo.forCycle(db, cycle.id), this.repo.batches(db, cycle.id),
       this.repo.unbatched(db, cycle.id), this.repo.applicationIdsWithCertificate(db, cycle.id)]);
     const pendingApps = completed.filter((a) => !issued.has(a.id));
     const members = await this.deps.members.byIds([...pendingApps.map((a) => a.member_id), ...certificates.map((c) => c.member_id)]);
@@ -97,9 +97,9 @@ export class CertificatesService {
     return this.deps.db.transaction().execute(async (tx) => {
       await this.repo.lock(tx, 'issue');
       const done = await this.repo.applicationIdsWithCertificate(tx, cycle.id);
-      const todo = (await this.deps.applications.completedRenewals(cycle.id))
+      const todo = (await this.deps.applications.completedRenewals(tx, cycle.id))
         .filter((a) => !done.has(a.id) && a.granted_period_start && a.granted_period_end);
-      const members = await this.deps.members.byIds(todo.map((a) => a.member_id));
+      const members = await this.deps.members.byIdsIn(tx, todo.map((a) => a.member_id));
       const now = this.deps.clock.now();
       const issued: Certificate[] = [];
       for (const a of todo) {
@@ -132,7 +132,7 @@ export class CertificatesService {
       if (old.status !== 'active') throw new RuleViolation('certificates.notActive', {}, 'conflict');
       const now = this.deps.clock.now();
       await this.repo.setStatus(tx, old.id, 'superseded', reason, now);
-      const member = await this.deps.members.getById(old.member_id);
+      const member = await this.deps.members.getByIdIn(tx, old.member_id);
       const fresh = await this.repo.insert(tx, {
         ...this.newRow(actor, { member_id: old.member_id, application_id: old.application_id, cycle_id: old.cycle_id, period_start: old.period_start, period_end: old.period_end }, member, now),
         replaces_id: old.id,

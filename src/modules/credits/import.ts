@@ -148,7 +148,7 @@ export class CreditImportService {
   private async lookups(db: Executor, rows: CreditImportRow[]): Promise<ImportLookups> {
     const unique = (values: string[]) => [...new Set(values.filter(Boolean))];
     const [members, catalogue] = await Promise.all([
-      this.deps.members.byNumbers(unique(rows.map((r) => r.member))) as Promise<ImportMember[]>,
+      this.deps.members.byNumbersIn(db, unique(rows.map((r) => r.member))) as Promise<ImportMember[]>,
       this.repo.catalogueByCodes(db, unique(rows.map((r) => r.code))),
     ]);
     const once = catalogue.filter((e) => ONCE_PER_MEMBER.includes(e.kind)).map((e) => e.id);

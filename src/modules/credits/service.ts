@@ -117,8 +117,13 @@ export class CreditsService {
   }
 
   /** How many self-reported credits the member may still add (approved + pending count against the cap). */
-  async selfReportRoom(memberId: number, db: Executor = this.deps.db, exceptId?: number, standing?: Standing) {
-    const { period, cycle } = standing ?? await this.periodAndCycle(memberId);
+  async selfReportRoom(memberId: number) {
+    return this.selfReportRoomIn(this.deps.db, memberId, await this.periodAndCycle(memberId));
+  }
+
+  /** The same through the executor given, with the member's period and cycle read before (no second connection in a transaction). */
+  private async selfReportRoomIn(db: Executor, memberId: number, standing: Standing, exceptId?: number) {
+    const { period, cycle } = standing;
     const rows = await this.repo.ledger(db, memberId, { selfReportsOnly: true });
     return { ...selfReportRoom(rows.map(toLine), period, rulesOf(cycle).selfReportCap, exceptId), period };
   }
@@ -159,7 +164,7 @@ export class CreditsService {
 
   /** Refuses when approved + pending self-reports in the period plus `adding` would pass the cap. */
   private async enforceCap(tx: Executor, standing: Standing, memberId: number, adding: number, activityDate: string, exceptId?: number): Promise<void> {
-    const room = await this.selfReportRoom(memberId, tx, exceptId, standing);
+    const room = await this.selfReportRoomIn(tx, memberId, standing, exceptId);
     const counts = room.period && activityDate >= room.period.start && activityDate <= room.period.end;
     if (counts && adding > room.remaining) {
       throw new RuleViolation('credits.capExceeded', { cap: room.cap, used: room.used, credits: adding, remaining: room.remaining });

@@ -29,12 +29,12 @@ export class CycleLocked extends RuleViolation {
 export class CycleAdminService {
   private repo = new CyclesRepository();
 
-  constructor(private deps: { db: Db; clock: Clock; cycles: CyclesService; submittedInCycle: (cycleId: number, tx: Executor) => Promise<number> }) {}
+  constructor(private deps: { db: Db; clock: Clock; cycles: CyclesService; submittedInCycle: (db: Executor, cycleId: number) => Promise<number> }) {}
 
   /** Newest first, with the current cycle: the newest up to this fiscal year (the one next year's is cloned from). */
   async list(): Promise<{ rows: CycleRow[]; current?: RenewalCycle }> {
     const cycles = await this.repo.all(this.deps.db);
-    const rows = await Promise.all(cycles.map(async (cycle) => ({ cycle, submitted: await this.deps.submittedInCycle(cycle.id, this.deps.db) })));
+    const rows = await Promise.all(cycles.map(async (cycle) => ({ cycle, submitted: await this.deps.submittedInCycle(this.deps.db, cycle.id) })));
     const thisYear = fiscalYearOf(this.deps.clock.now());
     return { rows, current: cycles.find((c) => c.fiscal_year <= thisYear) ?? cycles[cycles.length - 1] };
   }
@@ -42,7 +42,7 @@ export class CycleAdminService {
   async get(id: number): Promise<CycleRow> {
     const cycle = await this.repo.byId(this.deps.db, id);
     if (!cycle) throw notFound('cycle');
-    return { cycle, submitted: await this.deps.submittedInCycle(id, this.deps.db) };
+    return { cycle, submitted: await this.deps.submittedInCycle(this.deps.db, id) };
   }
 
   /** 次年度のサイクルを作成: a copy of `fromId` one fiscal year later; a year that exists already is a conflict. */
@@ -72,7 +72,7 @@ export class CycleAdminService {
       const before = valuesOf(cycle);
       const fields = changedFields(before, values);
       if (fields.length === 0) return fields;
-      if ((await this.deps.submittedInCycle(id, tx)) > 0) {
+      if ((await this.deps.submittedInCycle(tx, id)) > 0) {
         const refused = refusedChanges(before, values);
         if (refused.length > 0) throw new CycleLocked(refused);
       }

@@ -60,8 +60,8 @@ export class CyclesService {
     return this.repo.byFiscalYear(this.deps.db, fiscalYear);
   }
 
-  /** `db`: the caller's transaction, when it reads inside one (never a second pool connection while one is held). */
-  async byId(id: number, db: Executor = this.deps.db): Promise<RenewalCycle | undefined> {
+  /** Through the executor given: the caller's transaction inside one, `this.deps.db` outside (decisions/0027). */
+  byId(db: Executor, id: number): Promise<RenewalCycle | undefined> {
     return this.repo.byId(db, id);
   }
 

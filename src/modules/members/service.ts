@@ -28,9 +28,14 @@ export class MembersService {
 
   constructor(private deps: { db: Db; clock: Clock; mailer: Mailer; baseUrl: string }) {}
 
-  /** `db`: the caller's transaction, when it asks from inside one (a second connection could wait on a full pool). */
-  async getById(id: number, db: Executor = this.deps.db): Promise<Member> {
-    const member = await this.repo.findById(db, id);
+  /** The member, read through the pool (pages, and services outside a transaction). Inside one: `getByIdIn`. */
+  getById(id: number): Promise<Member> {
+    return this.getByIdIn(this.deps.db, id);
+  }
+
+  /** The member, read through the caller's transaction (decisions/0027: never a second connection while one is held). */
+  async getByIdIn(tx: Executor, id: number): Promise<Member> {
+    const member = await this.repo.findById(tx, id);
     if (!member) throw notFound('member');
     return member;
   }
@@ -45,16 +50,26 @@ export class MembersService {
     return this.repo.idsWithPeriodEnd(this.deps.db, periodEnd);
   }
 
-  /** Several members at once (lists), one query. */
-  async byIds(ids: number[], db: Executor = this.deps.db): Promise<Map<number, Member>> {
+  /** Several members at once (lists), one query through the pool. Inside a transaction: `byIdsIn`. */
+  byIds(ids: number[]): Promise<Map<number, Member>> {
+    return this.byIdsIn(this.deps.db, ids);
+  }
+
+  /** Several members at once, one query through the caller's transaction (a batch of mails, certificates). */
+  async byIdsIn(tx: Executor, ids: number[]): Promise<Map<number, Member>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.repo.findByIds(db, [...new Set(ids)]);
+    const rows = await this.repo.findByIds(tx, [...new Set(ids)]);
     return new Map(rows.map((m) => [m.id, m]));
   }
 
-  /** Many members by number in one query (imports): unknown numbers are simply absent. */
+  /** Many members by number in one query (imports): unknown numbers are simply absent. Inside a transaction: `byNumbersIn`. */
   byNumbers(numbers: string[]): Promise<Member[]> {
-    return this.repo.findByNumbers(this.deps.db, [...new Set(numbers)]);
+    return this.byNumbersIn(this.deps.db, numbers);
+  }
+
+  /** `byNumbers` through the executor given (an import's check before its commit, and in its commit's transaction). */
+  byNumbersIn(db: Executor, numbers: string[]): Promise<Member[]> {
+    return this.repo.findByNumbers(db, [...new Set(numbers)]);
   }
 
   /** A page of members in id order after `afterId` (the renewal targets of one period end, or everyone). */

@@ -105,7 +105,7 @@ export class PaymentsService {
         invoice_id: invoice.id, method, gateway: gateway.name, idempotency_key: `${gateway.name}:invoice-${invoice.id}:attempt-${n + 1}`, amount: invoice.amount,
         expires_at: expiresAt, hold_until: hold > expiresAt ? hold : expiresAt, created_at: now, updated_at: now,
       });
-      await this.deps.billing.startProcessing(actor, invoice, '', tx);
+      await this.deps.billing.startProcessing(tx, actor, invoice, '');
       await audit(tx, actor, { action: 'payment.started', subjectType: 'payment_attempt', subjectId: created.id, memberId: invoice.member_id, after: { invoice: invoice.control_no, method, amount: invoice.amount } });
       return created;
     });
@@ -266,7 +266,7 @@ export class PaymentsService {
         if (other.gateway_ref) await this.deps.gateway?.cancel(other.gateway_ref);
       }
       await this.repo.update(tx, attempt.id, changes);
-      const settled = await this.deps.billing.settle(systemActor, invoice, { paidOn: tokyoDate(now), method: attempt.method, reference: attempt.gateway_ref ?? attempt.idempotency_key }, tx);
+      const settled = await this.deps.billing.settle(tx, systemActor, invoice, { paidOn: tokyoDate(now), method: attempt.method, reference: attempt.gateway_ref ?? attempt.idempotency_key });
       if (!settled) {
         await this.repo.update(tx, attempt.id, { overpayment: true, updated_at: now });
         await this.deps.overpayments.record(tx, systemActor, {
@@ -278,7 +278,7 @@ export class PaymentsService {
       }
     } else {
       await this.repo.update(tx, attempt.id, changes);
-      if (!isLive(to)) await this.deps.billing.backToUnpaid(systemActor, invoice, '', tx);
+      if (!isLive(to)) await this.deps.billing.backToUnpaid(tx, systemActor, invoice, '');
       const instructions = info.instructions ?? attempt.instructions;
       if (effective === 'issue_numbers' && instructions) {
         await this.queueNumbersMail(tx, { ...attempt, instructions, expires_at: changes.expires_at ?? attempt.expires_at }, invoice);
@@ -289,8 +289,8 @@ export class PaymentsService {
 
   /** The konbini / Pay-easy numbers by mail: chain, numbers, amount, deadline (和暦) and the invoice's link. */
   private async queueNumbersMail(tx: Executor, attempt: PaymentAttempt & { instructions: PaymentInstructions }, invoice: Invoice, locale: Locale = 'ja'): Promise<void> {
-    const member = await this.deps.members.getById(invoice.member_id);
-    const fee = await this.deps.billing.feeType(invoice.fee_type);
+    const member = await this.deps.members.getByIdIn(tx, invoice.member_id);
+    const fee = await this.deps.billing.feeTypeIn(tx, invoice.fee_type);
     const controlNo = invoice.control_no;
     const t = translator(locale);
     await this.deps.mailer.queue(tx, {

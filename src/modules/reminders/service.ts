@@ -150,7 +150,7 @@ export class RemindersService {
         const claimed = new Set((await this.repo.claim(tx, kind, batch, clock.now())).map((r) => key(r.member_id, r.event_key)));
         const mine = batch.filter((d) => claimed.has(key(d.memberId, d.eventKey)));
         if (mine.length === 0) return 0;
-        const people = await members.byIds(mine.map((d) => d.memberId));
+        const people = await members.byIdsIn(tx, mine.map((d) => d.memberId));
         const mails = mine.map((d): OutgoingMail => {
           const member = people.get(d.memberId)!;
           return { to: member.email, locale: 'ja', memberId: member.id, template: TEMPLATES[kind], params: { name: fullName(member), ...d.params } };

@@ -215,7 +215,7 @@ export class StaffService {
       const user = await this.repo.findById(tx, id, true);
       if (!user) throw notFound('staff');
       await this.repo.update(tx, id, { disabled_at: disabled ? clock.now() : null });
-      if (disabled) await sessions.destroyAllFor('staff', id, { tx });
+      if (disabled) await sessions.destroyAllFor(tx, 'staff', id);
       await audit(tx, actor, { action: disabled ? 'staff.disabled' : 'staff.enabled', subjectType: 'staff', subjectId: id, before: { disabled_at: user.disabled_at } });
     });
   }
@@ -229,7 +229,7 @@ export class StaffService {
       if (!user) throw notFound('staff');
       if (user.role === role) return;
       await this.repo.update(tx, id, { role });
-      await sessions.destroyAllFor('staff', id, { tx });
+      await sessions.destroyAllFor(tx, 'staff', id);
       await audit(tx, actor, { action: 'staff.role_changed', subjectType: 'staff', subjectId: id, before: { role: user.role }, after: { role } });
     });
   }
@@ -243,7 +243,7 @@ export class StaffService {
       if (!user) throw notFound('staff');
       await this.repo.update(tx, id, { totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null });
       await this.repo.replaceRecoveryCodes(tx, id, []);
-      await sessions.destroyAllFor('staff', id, { tx });
+      await sessions.destroyAllFor(tx, 'staff', id);
       await audit(tx, actor, { action: 'staff.second_factor_reset', subjectType: 'staff', subjectId: id });
     });
   }

@@ -43,7 +43,7 @@ beforeAll(async () => {
   const migrator = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pgPool({ connectionString: server.connectionString(), max: 2 }) }) });
   await migrateToLatest(migrator);
   await migrator.destroy();
-  t = await createTestApp({}, { databaseUrl: server.connectionString(), watchConnections: true });
+  t = await createTestApp({}, { databaseUrl: server.connectionString() });
   t.clock.set(NOW);
   await seedCreditRules(t, 2026);
   await t.services.billing.seedFeeTypes(FEE_TYPES);

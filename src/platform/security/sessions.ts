@@ -106,8 +106,8 @@ export class SessionStore {
   }
 
   /** Ends every session of one account (after a password change), keeping `except` if given. */
-  async destroyAllFor(realm: Realm, subjectId: number, opts: { except?: string; tx?: Executor } = {}): Promise<number> {
-    const { except, tx = this.db } = opts;
+  async destroyAllFor(tx: Executor, realm: Realm, subjectId: number, opts: { except?: string } = {}): Promise<number> {
+    const { except } = opts;
     let q = tx.deleteFrom('sessions').where('realm', '=', realm).where('subject_id', '=', subjectId);
     if (except) q = q.where('id_hash', '<>', except);
     const res = await q.executeTakeFirst();
