@@ -5,7 +5,11 @@ import { type Config, loadConfig } from '../src/platform/config';
 import type { Db } from '../src/platform/db/database';
 import { generate } from 'otplib';
 import { DEMO_PASSWORDS } from '../src/platform/security/passwords';
-import { DEMO_STAFF } from '../src/seed/demo';
+import { DEMO_STAFF, seedDemo } from '../src/seed/demo';
+import { seedScale } from '../src/seed/scale';
+import type { Services } from '../src/app';
+import { boot } from '../src/boot';
+import type { Actor } from '../src/platform/audit';
 
 /** What the page benchmarks share: settings from the environment, sign-in, load, the printed table. See bench/README.md. */
 
@@ -17,6 +21,23 @@ export function benchConfig(): Config {
     process.exit(1);
   }
   return config;
+}
+
+/**
+ * The import benchmarks' setting: the program's wiring on DATA_DIR with the demo and the 30,000-member society
+ * (idempotent seeds), the demo administrator acting; closed whatever `run` does.
+ */
+export async function withScaleSociety(run: (ctx: { db: Db; services: Services; actor: Actor }) => Promise<void>): Promise<void> {
+  const booted = await boot(benchConfig());
+  try {
+    const { database: { db }, services } = booted;
+    await seedDemo(services, db);
+    await seedScale(db, { target: 30_000 });
+    const admin = await db.selectFrom('staff_users').select('id').where('email', '=', 'admin@example.jp').executeTakeFirstOrThrow();
+    await run({ db, services, actor: { type: 'staff', id: admin.id } });
+  } finally {
+    await booted.close();
+  }
 }
 
 export const TARGET = { ratio: 0.6, p99Ms: 50, gzipKb: 30 };

@@ -1,7 +1,4 @@
-import { boot } from '../src/boot';
-import { benchConfig } from './common';
-import { seedDemo } from '../src/seed/demo';
-import { seedScale } from '../src/seed/scale';
+import { withScaleSociety } from './common';
 
 /**
  * `npm run bench:import`: a 10,000-row credit CSV (Shift_JIS-free UTF-8, as a provider or the
@@ -9,15 +6,8 @@ import { seedScale } from '../src/seed/scale';
  * row against members, catalogue, periods and earlier imports) and commit. Target: under 5 s in total.
  */
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
-const config = benchConfig();
-const booted = await boot(config);
-try {
-  const { database, services } = booted;
-  await seedDemo(services, database.db);
-  await seedScale(database.db, { target: 30_000 });
-  const admin = await database.db.selectFrom('staff_users').select('id').where('email', '=', 'admin@example.jp').executeTakeFirstOrThrow();
-  const actor = { type: 'staff' as const, id: admin.id };
-  const members = await database.db.selectFrom('members').select(['member_number', 'cert_period_start']).where('cert_period_start', 'is not', null)
+await withScaleSociety(async ({ db, services, actor }) => {
+  const members = await db.selectFrom('members').select(['member_number', 'cert_period_start']).where('cert_period_start', 'is not', null)
     .where('member_number', '>', '100030').orderBy('member_number').limit(ROWS).execute();
   const run = Date.now().toString(36);
   const lines = ['会員番号,単位コード,活動日,外部ID'];
@@ -36,6 +26,4 @@ try {
   console.log(`  preview (validate)      ${(t2 - t1).toFixed(0)} ms   ${JSON.stringify(preview.counts)}`);
   console.log(`  commit                  ${(t3 - t2).toFixed(0)} ms   imported ${result.imported}`);
   console.log(`  total                   ${(t3 - t0).toFixed(0)} ms   (target < 5000 ms)`);
-} finally {
-  await booted.close();
-}
+});

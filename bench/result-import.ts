@@ -1,8 +1,5 @@
-import { boot } from '../src/boot';
 import { tokyoDate } from '../src/platform/japanese';
-import { seedDemo } from '../src/seed/demo';
-import { seedScale } from '../src/seed/scale';
-import { benchConfig, intEnv } from './common';
+import { intEnv, withScaleSociety } from './common';
 
 /**
  * `npm run bench:result-import`: a 払込取扱票 (postal) result file of BENCH_ROWS (5,000) matched payments through the
@@ -14,20 +11,13 @@ const ROWS = intEnv('BENCH_ROWS', 5_000, 1);
 const TARGET_MS = 5_000;
 /** The outcomes a batch had, without the zeros. */
 const had = (counts: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)));
-const config = benchConfig();
-const booted = await boot(config);
-try {
-  const { database, services } = booted;
-  await seedDemo(services, database.db);
-  await seedScale(database.db, { target: 30_000 });
-  const admin = await database.db.selectFrom('staff_users').select('id').where('email', '=', 'admin@example.jp').executeTakeFirstOrThrow();
-  const actor = { type: 'staff' as const, id: admin.id };
-  const members = await database.db.selectFrom('members').select('id').where('member_number', '>', '100030').orderBy('member_number').limit(ROWS).execute();
+await withScaleSociety(async ({ db, services, actor }) => {
+  const members = await db.selectFrom('members').select('id').where('member_number', '>', '100030').orderBy('member_number').limit(ROWS).execute();
   const run = Date.now().toString(36);
   // Issued and paid today, due in 60 days: every row matches.
   const today = tokyoDate(new Date());
   const due = tokyoDate(new Date(Date.now() + 60 * 86_400_000));
-  const invoices = await database.db.insertInto('invoices').values(Array.from({ length: ROWS }, (_, i) => ({
+  const invoices = await db.insertInto('invoices').values(Array.from({ length: ROWS }, (_, i) => ({
     member_id: members[i % members.length]!.id, fee_type: 'renewal_fee', fiscal_year: null, business_key: `bench-result:${run}:${i}`, amount: 30_000, issued_on: today, due_on: due,
   }))).returning('control_no').execute();
   const lines = ['管理No,金額,入金日,払込人名,取引番号', ...invoices.map((inv, i) => `${inv.control_no},30000,${today.replace(/-/g, '/')},ﾔﾏﾀﾞ,BENCH-${run}-${i}`)];
@@ -45,6 +35,4 @@ try {
   console.log(`  preview (classify)      ${(t2 - t1).toFixed(0)} ms   ${had(preview.counts)}`);
   console.log(`  apply                   ${(t3 - t2).toFixed(0)} ms   ${had(applied.counts)}   (target < ${TARGET_MS} ms: ${t3 - t2 < TARGET_MS ? '✓' : '✗'})`);
   console.log('  (the settled invoices\' mails and listener jobs wait in the outbox for the next `npm start` on this DATA_DIR)');
-} finally {
-  await booted.close();
-}
+});
