@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app';
 import { TestClient, textOf } from '../test/client';
+import { createMember, TEST_PASSWORD } from '../test/factories';
 import { ConfigError, loadConfig } from './config';
 import { redactUrl } from './logger';
 
@@ -57,6 +58,43 @@ describe('error pages', () => {
   it('does not redirect to another site after a language switch', async () => {
     const res = await new TestClient(t.app).get('/lang/en?next=//evil.example/');
     expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('open redirects through ?next= (issue 14 A)', () => {
+  /** As the handler receives them, after the query string or form is decoded. */
+  const payloads = [
+    '/\t/evil.example', '//evil.example', '/\\evil.example', '\\/evil.example', '/\r\n/evil.example', 'https://evil.example',
+    '/ /evil.example', 'javascript:alert(1)', '/%2F%2Fevil.example',
+  ];
+  const local = (location: unknown) => {
+    const url = new URL(String(location), 'https://portal.example.jp');
+    return url.origin === 'https://portal.example.jp' && /^\/(?![/\\])/.test(String(location));
+  };
+
+  it('sends a language switch with a foreign ?next= to the home page, and a local one back where it was', async () => {
+    const c = new TestClient(t.app);
+    const raw = await c.get('/lang/ja?next=/%09/evil.example');
+    expect(raw.statusCode).toBe(303);
+    expect(raw.headers.location).toBe('/');
+    for (const payload of payloads) {
+      const res = await c.get(`/lang/ja?next=${encodeURIComponent(payload)}`);
+      expect(res.headers.location, JSON.stringify(payload)).toBe('/');
+    }
+    const legit = await c.get(`/lang/ja?next=${encodeURIComponent('/credits?x=1#y')}`);
+    expect(legit.headers.location).toBe('/credits?x=1#y');
+  });
+
+  it('signs a member in and sends them home, not to the foreign page in the login form\'s next', async () => {
+    await createMember(t.db, { member_number: '100141' });
+    for (const payload of [...payloads, '/credits?x=1#y']) {
+      const c = new TestClient(t.app);
+      await c.get('/login');
+      const res = await c.post('/login', { memberNumber: '100141', password: TEST_PASSWORD, next: payload });
+      expect(res.statusCode).toBe(303);
+      expect(local(res.headers.location), JSON.stringify(payload)).toBe(true);
+      expect(res.headers.location, JSON.stringify(payload)).toBe(payload === '/credits?x=1#y' ? payload : '/');
+    }
   });
 });
 

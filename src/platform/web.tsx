@@ -49,10 +49,29 @@ export function decodablePath(url: string): boolean {
   }
 }
 
-/** Only a local path may be a redirect target: no open redirects through ?next=. */
+const REDIRECT_BASE = 'http://koushin.invalid';
+
+/**
+ * Only a local path may be a redirect target: no open redirects through ?next=. The raw value may hold no control
+ * character, no whitespace and no backslash anywhere (browsers drop tab/CR/LF and read `\` as `/`, so `/\t/evil`
+ * becomes `//evil`); it must parse, by WHATWG URL rules against a dummy origin, to that origin with a path starting
+ * with a single `/`; the normalised path, query and fragment are returned. Anything else is the fallback.
+ */
 export function safeLocalPath(next: unknown, fallback = '/'): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 500) return fallback;
-  return next;
+  if (typeof next !== 'string' || next.length === 0 || next.length > 500) return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\\]/.test(next)) return fallback;
+  if (!next.startsWith('/') || next.startsWith('//')) return fallback;
+  // An encoded slash or backslash in the path is never one of ours and only helps a proxy that decodes it.
+  if (/%(2f|5c)/i.test(next.split(/[?#]/)[0] ?? '')) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, REDIRECT_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== REDIRECT_BASE || !url.pathname.startsWith('/') || url.pathname.startsWith('//')) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 export interface Web {
