@@ -59,7 +59,6 @@ const REDIRECT_BASE = 'http://koushin.invalid';
  */
 export function safeLocalPath(next: unknown, fallback = '/'): string {
   if (typeof next !== 'string' || next.length === 0 || next.length > 500) return fallback;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\\]/.test(next)) return fallback;
   if (!next.startsWith('/') || next.startsWith('//')) return fallback;
   // An encoded slash or backslash in the path is never one of ours and only helps a proxy that decodes it.
