@@ -175,6 +175,28 @@ describe('パスワードをお忘れですか？', () => {
     expect(await auditActions(member.id)).toEqual(expect.arrayContaining(['auth.reset_link_sent', 'auth.password_set']));
   });
 
+  it('refuses a new password built from the member number, name or e-mail with the reason, and keeps the link usable (issue 14 B)', async () => {
+    await createMember(t.db, { member_number: '100027', email: 'hanako.yamada@example.jp', family_name: '山田', given_name: '花子', family_name_kana: 'ヤマダ', given_name_kana: 'ハナコ' });
+    const c = new TestClient(t.app);
+    await c.submit('/password/forgot', '/password/forgot', { memberNumber: '100027' });
+    const path = linkIn(await t.mail.waitFor('hanako.yamada@example.jp', 'パスワード設定のご案内'), 'http://koushin.test/password/reset/').replace('http://koushin.test', '');
+
+    for (const password of ['100027100027', 'hanako.yamada100027', 'やまだはなこ100027!']) {
+      const res = await c.submit(path, path, { password, confirm: password });
+      expect(res.statusCode, password).toBe(400);
+      expect(textOf(res.body)).toContain('会員番号・氏名・メールアドレスを元にしたパスワードは設定できません');
+      // The same form again, on the same link: the member corrects the password and sends it (passwords are never echoed back).
+      expect(res.body).toContain(`action="${path}"`);
+      expect(res.body).not.toContain(password);
+    }
+    await c.get('/lang/en?next=/login');
+    const en = await c.submit(path, path, { password: '100027100027', confirm: '100027100027' });
+    expect(textOf(en.body)).toContain('The password must not be built from your member number, name or e-mail address');
+    const done = await c.submit(path, path, { password: 'kaede-to-momiji-2026', confirm: 'kaede-to-momiji-2026' });
+    expect(done.statusCode).toBe(303);
+    await t.mail.waitFor('hanako.yamada@example.jp', 'Your password has been changed');
+  });
+
   it('answers the same for an unknown number and sends nothing', async () => {
     const c = new TestClient(t.app);
     const before = t.mail.received.length;

@@ -106,7 +106,10 @@ export class AuthService {
     const row = await this.repo.findResetToken(db, hashToken(token));
     if (!row) return 'invalid';
     const member = await members.getById(row.member_id);
-    const problem = passwordProblem(password, member.member_number);
+    const problem = passwordProblem(password, {
+      accountName: member.member_number, email: member.email,
+      names: [member.family_name, member.given_name, member.family_name_kana, member.given_name_kana],
+    });
     if (problem) return problem;
     const passwordHash = await hashPassword(password);
     const result = await db.transaction().execute(async (tx) => {

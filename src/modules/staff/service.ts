@@ -194,7 +194,7 @@ export class StaffService {
     const row = await this.repo.findInvite(db, hashToken(token));
     if (!row) return 'invalid';
     const user = await this.getById(row.staff_id);
-    const problem = passwordProblem(password, user.email);
+    const problem = passwordProblem(password, { accountName: user.email, email: user.email, names: [user.display_name] });
     if (problem) return problem;
     const passwordHash = await hashPassword(password);
     return db.transaction().execute(async (tx) => {

@@ -414,6 +414,13 @@ describe('職員アカウント (admin only)', () => {
     const mismatch = await invitee.post(path, { password: NEW_PASSWORD, confirm: `${NEW_PASSWORD}x` });
     expect(mismatch.statusCode).toBe(400);
     expect(textOf(mismatch.body)).toContain('確認用のパスワードが一致しません');
+    // Issue 14 B: not built from the account's own e-mail or name.
+    for (const own of ['new.colleague@example.jp', 'new.colleague-2026', '鈴木一郎鈴木一郎鈴木一郎']) {
+      await invitee.get(path);
+      const personal = await invitee.post(path, { password: own, confirm: own });
+      expect(personal.statusCode, own).toBe(400);
+      expect(textOf(personal.body)).toContain('会員番号・氏名・メールアドレスを元にしたパスワードは設定できません');
+    }
     await invitee.get(path);
     const done = await invitee.post(path, { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(done.statusCode).toBe(303);

@@ -79,7 +79,7 @@ export const en = {
   'reset.tooShort': 'Enter a password of at least 12 characters',
   'reset.tooLongPw': 'The password must be 128 characters or fewer',
   'reset.common': 'This password is too common. Choose another one',
-  'reset.equalsNumber': 'The password must not be your member number',
+  'reset.personal': 'The password must not be built from your member number, name or e-mail address. Choose one that does not contain them',
   'reset.mismatch': 'The two passwords do not match',
   'home.title': 'Home',
   'home.notices': 'Notices',

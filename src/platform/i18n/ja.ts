@@ -78,7 +78,7 @@ export const ja = {
   'reset.tooShort': 'パスワードは12文字以上で入力してください',
   'reset.tooLongPw': 'パスワードは128文字以内で入力してください',
   'reset.common': 'このパスワードはよく使われているため設定できません。別のものを入力してください',
-  'reset.equalsNumber': '会員番号と同じパスワードは設定できません',
+  'reset.personal': '会員番号・氏名・メールアドレスを元にしたパスワードは設定できません。これらを含まないものを入力してください',
   'reset.mismatch': '確認用のパスワードが一致しません',
   'home.title': 'ホーム',
   'home.notices': 'お知らせ',
