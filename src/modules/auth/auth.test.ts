@@ -95,6 +95,20 @@ describe('member sign-in (ログイン)', () => {
     expect(JSON.stringify(rows)).not.toContain(TEST_PASSWORD);
   });
 
+  it('gives 20 concurrent wrong passwords exactly the five free tries, not one more (issue 14 C)', async () => {
+    const member = await createMember(t.db, { member_number: '100214' });
+    const c = new TestClient(t.app, { 'x-forwarded-for': '203.0.113.14' });
+    await c.get('/login');
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => c.post('/login', { memberNumber: '100214', password: `wrong-${i}` })));
+    expect(results.filter((r) => r.statusCode === 400)).toHaveLength(5);
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(15);
+    const attempts = await t.db.selectFrom('login_attempts').select('succeeded').where('realm', '=', 'member').where('account_key', '=', '100214').execute();
+    expect(attempts).toEqual(Array.from({ length: 5 }, () => ({ succeeded: false })));
+    const actions = await auditActions(member.id);
+    expect(actions.filter((a) => a === 'auth.login_failed')).toHaveLength(5);
+    expect(actions.filter((a) => a === 'auth.login_throttled')).toHaveLength(15);
+  });
+
   it('logs out, and the old session cookie opens nothing afterwards', async () => {
     await createMember(t.db, { member_number: '100204' });
     const c = new TestClient(t.app);

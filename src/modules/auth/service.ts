@@ -28,15 +28,17 @@ export class AuthService {
   async login(actor: Actor, memberNumber: string, password: string, previous?: Session): Promise<LoginResult> {
     const { db, throttle, members, sessions } = this.deps;
     const ip = actor.ip ?? '';
-    const waitMs = await throttle.waitFor('member', memberNumber);
+    // Counted before the password is checked, serialised per account: concurrent tries cannot share one allowance.
+    const admitted = await throttle.admit('member', memberNumber, ip);
     const member = await members.findByNumber(memberNumber);
-    if (waitMs > 0) {
+    if ('waitMs' in admitted) {
+      const { waitMs } = admitted;
       await audit(db, actor, { action: 'auth.login_throttled', subjectType: 'member', subjectId: memberNumber, memberId: member?.id, detail: { waitMs } });
       return { ok: false, reason: 'throttled', waitMs };
     }
     const storedHash = member ? await this.repo.passwordHash(db, member.id) : undefined;
     const valid = (await verifyPassword(storedHash, password)) && !(this.deps.refuseDemoPasswords && isDemoPassword(password));
-    await throttle.record('member', memberNumber, ip, valid);
+    await throttle.settle(admitted.attempt, valid);
     if (!valid || !member) {
       await audit(db, actor, { action: 'auth.login_failed', subjectType: 'member', subjectId: memberNumber, memberId: member?.id });
       return { ok: false, reason: 'failed' };

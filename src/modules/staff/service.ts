@@ -67,15 +67,15 @@ export class StaffService {
   async login(actor: Actor, email: string, password: string, previous?: Session): Promise<StaffLoginResult> {
     const { db, throttle, sessions } = this.deps;
     const key = email.toLowerCase();
-    const waitMs = await throttle.waitFor('staff', key);
-    if (waitMs > 0) {
+    const admitted = await throttle.admit('staff', key, actor.ip ?? '');
+    if ('waitMs' in admitted) {
       await audit(db, actor, { action: 'staff.login_throttled', subjectType: 'staff', subjectId: key });
-      return { ok: false, reason: 'throttled', waitMs };
+      return { ok: false, reason: 'throttled', waitMs: admitted.waitMs };
     }
     const user = await this.repo.findByEmail(db, key);
     const valid = (await verifyPassword(user?.password_hash, password)) && !(this.deps.refuseDemoPasswords && isDemoPassword(password));
     const usable = valid && !!user && !user.disabled_at;
-    await throttle.record('staff', key, actor.ip ?? '', usable);
+    await throttle.settle(admitted.attempt, usable);
     if (!usable || !user) {
       await audit(db, actor, { action: 'staff.login_failed', subjectType: 'staff', subjectId: user?.id ?? key });
       return { ok: false, reason: 'failed' };
@@ -92,8 +92,8 @@ export class StaffService {
   async verifySecondFactor(actor: Actor, session: Session, code: string): Promise<{ active: Session } | 'invalid' | { waitMs: number }> {
     const { db, clock, throttle, sessions, secret } = this.deps;
     const key = `2fa:${session.subjectId}`;
-    const waitMs = await throttle.waitFor('staff', key);
-    if (waitMs > 0) return { waitMs };
+    const admitted = await throttle.admit('staff', key, actor.ip ?? '');
+    if ('waitMs' in admitted) return { waitMs: admitted.waitMs };
     const user = await this.getById(session.subjectId);
     if (user.disabled_at || !user.totp_secret_enc) return 'invalid';
     const cleaned = code.replace(/\s/g, '');
@@ -107,7 +107,7 @@ export class StaffService {
       method = 'recovery_code';
       ok = await this.repo.useRecoveryCode(db, user.id, hashToken(normalizeRecovery(cleaned)), clock.now());
     }
-    await throttle.record('staff', key, actor.ip ?? '', ok);
+    await throttle.settle(admitted.attempt, ok);
     const who: Actor = { ...actor, type: 'staff', id: user.id };
     if (!ok) {
       await audit(db, who, { action: 'staff.second_factor_failed', subjectType: 'staff', subjectId: user.id });

@@ -90,6 +90,28 @@ describe('staff sign-in (事務局ログイン): password, then the authenticato
     expect(failed).toEqual(expect.arrayContaining([String(staffId), 'nobody@example.jp']));
   });
 
+  it('gives 20 concurrent wrong passwords, and 20 concurrent wrong codes, exactly the five free tries (issue 14 C)', async () => {
+    const staff = await createStaff(t.db, t.config.sessionSecret, { email: 'clerk.race@example.jp' });
+    const c = new TestClient(t.app);
+    await c.get('/staff/login');
+    const passwords = await Promise.all(Array.from({ length: 20 }, (_, i) => c.post('/staff/login', { email: 'clerk.race@example.jp', password: `wrong-${i}` })));
+    expect(passwords.filter((r) => r.statusCode === 400)).toHaveLength(5);
+    expect(passwords.filter((r) => r.statusCode === 429)).toHaveLength(15);
+    const failed = await t.db.selectFrom('audit_log').select('id').where('action', '=', 'staff.login_failed').where('subject_id', '=', String(staff.id)).execute();
+    expect(failed).toHaveLength(5);
+
+    const codes = new TestClient(t.app);
+    const second = await createStaff(t.db, t.config.sessionSecret, { email: 'clerk.race2@example.jp' });
+    expect((await passwordStep(codes, 'clerk.race2@example.jp')).headers.location).toBe('/staff/login/verify');
+    await codes.get('/staff/login/verify');
+    const wrong = await wrongTotp();
+    const tries = await Promise.all(Array.from({ length: 20 }, () => codes.post('/staff/login/verify', { code: wrong })));
+    expect(tries.filter((r) => r.statusCode === 400)).toHaveLength(5);
+    expect(tries.filter((r) => r.statusCode === 429)).toHaveLength(15);
+    const attempts = await t.db.selectFrom('login_attempts').select('succeeded').where('realm', '=', 'staff').where('account_key', '=', `2fa:${second.id}`).execute();
+    expect(attempts).toHaveLength(5);
+  });
+
   it('takes the password, holds the half-open session at the code step, refuses a wrong code, accepts the right one and audits it', async () => {
     const staff = await createStaff(t.db, t.config.sessionSecret, { email: 'clerk.totp@example.jp' });
     const c = new TestClient(t.app);

@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { Clock } from '../clock';
-import type { Db } from '../db/database';
+import type { Db, Executor } from '../db/database';
 
 const WINDOW_MS = 15 * 60_000;
 const FREE_FAILURES = 5;
@@ -15,16 +16,43 @@ const MAX_DELAY_MS = 15 * 60_000;
 export class LoginThrottle {
   constructor(private db: Db, private clock: Clock) {}
 
+  /**
+   * Check and record in one step, serialised per account: under a transaction-scoped advisory lock on the account,
+   * the recent failures are counted and, when a try is allowed, the attempt is recorded as a failure before the
+   * password or code is checked (`settle` turns it into a success). So N concurrent tries get exactly the
+   * allowance; the rest wait. Returns the attempt to settle, or the milliseconds still to wait.
+   */
+  async admit(realm: string, accountKey: string, ip: string): Promise<{ attempt: string } | { waitMs: number }> {
+    return this.db.transaction().execute(async (tx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`login:${realm}:${accountKey}`}))`.execute(tx);
+      const waitMs = await this.wait(tx, realm, accountKey);
+      if (waitMs > 0) return { waitMs };
+      const row = await tx
+        .insertInto('login_attempts')
+        .values({ realm, account_key: accountKey, ip, succeeded: false, created_at: this.clock.now() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { attempt: row.id };
+    });
+  }
+
+  /** The admitted attempt's outcome: a success clears the brake; a failure is already counted. */
+  async settle(attempt: string, succeeded: boolean): Promise<void> {
+    if (!succeeded) return;
+    await this.db.updateTable('login_attempts').set({ succeeded: true }).where('id', '=', attempt).execute();
+  }
+
   /** Milliseconds the account must still wait; 0 when a try is allowed now. */
-  async waitFor(realm: string, accountKey: string): Promise<number> {
+  private async wait(db: Executor, realm: string, accountKey: string): Promise<number> {
     const now = this.clock.now().getTime();
-    const rows = await this.db
+    const rows = await db
       .selectFrom('login_attempts')
       .select(['succeeded', 'created_at'])
       .where('realm', '=', realm)
       .where('account_key', '=', accountKey)
       .where('created_at', '>', new Date(now - WINDOW_MS))
       .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
       .limit(50)
       .execute();
     const failures: Date[] = [];
@@ -36,12 +64,5 @@ export class LoginThrottle {
     const delay = Math.min(BASE_DELAY_MS * 2 ** (failures.length - FREE_FAILURES), MAX_DELAY_MS);
     const last = failures[0]!.getTime();
     return Math.max(0, last + delay - now);
-  }
-
-  async record(realm: string, accountKey: string, ip: string, succeeded: boolean): Promise<void> {
-    await this.db
-      .insertInto('login_attempts')
-      .values({ realm, account_key: accountKey, ip, succeeded, created_at: this.clock.now() })
-      .execute();
   }
 }
