@@ -47,10 +47,10 @@ export type SettledListener = (event: InvoiceSettled) => Promise<void>;
 export const isOverdue = (invoice: Pick<Invoice, 'status' | 'due_on'>, today: string): boolean =>
   (invoice.status === 'unpaid' || invoice.status === 'processing') && invoice.due_on < today;
 
-/** An invoice to settle, with how it was paid. */
 /** What `createInvoice` needs: the due date from the caller (a cycle's), the fiscal year when billed per year. */
 export interface NewInvoiceInput { memberId: number; feeType: string; businessKey: string; dueOn: string; fiscalYear?: number | null }
 
+/** An invoice to settle, with how it was paid. */
 export interface SettleItem {
   invoice: Invoice;
   paidOn: string;
