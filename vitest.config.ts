@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Two projects (decisions/0028). `unit`: pure tests (`*.unit.test.ts`), no database; `vitest run --project unit`
 // starts no PostgreSQL. `integration`: everything else, on one embedded PostgreSQL started by the global setup,
 // which Vitest runs only when a test of this project is selected. `vitest run` runs both.
-const UNIT = ['src/**/*.unit.test.{ts,tsx}'];
+const UNIT = ['src/**/*.unit.test.{ts,tsx}', 'scripts/**/*.unit.test.ts'];
 // A test waits for exactly what it asserts: `expect.poll(() => …)` until it holds, `jobsIdle` (src/test/jobs-idle.ts)
 // before asserting that nothing more happened; never a fixed sleep. The poll's deadline only ends a test whose
 // awaited change never comes, so it is generous (a job polls every 0.5 s; the machine may be busy).

@@ -7,19 +7,13 @@
 # Installed with apt-get when we may (root, or sudo without a password) and the archive answers; otherwise one
 # paragraph says what is missing and the exact command that installs it. KOUSHIN_INSTALL=never: never install.
 set -uo pipefail
+cd "$(dirname "$0")/.."
+[ -x node_modules/.bin/tsx ] || { echo "scripts/test-deps.sh: run npm ci first (it asks the test harness what it needs)." >&2; exit 1; }
 
 PACKAGES=()
-have_pg_tools() {
-  local dirs=()
-  if [ -n "${PG_BINDIR:-}" ]; then dirs=("$PG_BINDIR"); else dirs=(/usr/lib/postgresql/*/bin); fi
-  local d b
-  for d in "${dirs[@]}"; do
-    local ok=1
-    for b in initdb pg_ctl postgres pg_dump pg_restore; do [ -x "$d/$b" ] || ok=0; done
-    [ "$ok" = 1 ] && return 0
-  done
-  return 1
-}
+# The backup test's own question (src/test/pg-cluster.ts findPgTools: PG_BINDIR, else /usr/lib/postgresql/<n>/bin),
+# so that what is installed here is exactly what the test looks for.
+have_pg_tools() { node_modules/.bin/tsx -e "import { findPgTools } from './src/test/pg-cluster.ts'; process.exit(findPgTools() ? 0 : 1);"; }
 have_ja_fonts() { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=ja family 2>/dev/null)" ]; }
 
 missing() {
