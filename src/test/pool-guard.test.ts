@@ -46,13 +46,17 @@ describe('pool guard', () => {
 
   it('leaves alone: reads through the transaction, before and after it, another pool, unwatched pools, work that outlives the commit', async () => {
     await read(watched.db);
+    // Queued inside the transaction (its async context), run once the transaction has committed.
+    let committed!: () => void;
+    const commit = new Promise<void>((resolve) => (committed = resolve));
     let later: Promise<unknown> = Promise.resolve();
     await watched.db.transaction().execute(async (tx) => {
       await read(tx);
       await read(other.db);
       await other.db.transaction().execute(read);
-      later = new Promise((r) => setTimeout(r, 50)).then(() => read(watched.db));
+      later = commit.then(() => read(watched.db));
     });
+    committed();
     await later;
     await other.db.transaction().execute(async () => read(other.db));
     await Promise.all([watched.db.transaction().execute(read), watched.db.transaction().execute(read), read(watched.db)]);
