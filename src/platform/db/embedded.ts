@@ -70,7 +70,9 @@ export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean
   const password = PASSWORD;
   const pgDir = path.resolve(dir);
   const isNew = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
-  if (process.getuid?.() === 0) letPostgresUserReach(path.dirname(pgDir));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) letPostgresUserReach(path.dirname(pgDir));
+  else fs.mkdirSync(path.dirname(pgDir), { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     user: 'koushin',
@@ -78,7 +80,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean
     port,
     persistent: true,
     // As root PostgreSQL refuses to run; the package then creates and uses a 'postgres' system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: () => {},
     onError: (message: unknown) => {
       if (!opts.quiet) console.error(String(message).trim());
@@ -88,10 +90,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { quiet?: boolean
       ? ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', `unix_socket_directories=${SOCKET_DIR}`]
       : ['-c', 'max_connections=200', '-c', `unix_socket_directories=${SOCKET_DIR}`],
   });
-  if (isNew) {
-    fs.mkdirSync(path.dirname(pgDir), { recursive: true });
-    await server.initialise();
-  }
+  if (isNew) await server.initialise();
   // A previous run killed without shutdown leaves a pid file that blocks the start.
   const pidFile = path.join(pgDir, 'postmaster.pid');
   if (fs.existsSync(pidFile)) {
