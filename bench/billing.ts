@@ -6,7 +6,7 @@ import { seedDemo } from '../src/seed/demo';
 import { seedScale } from '../src/seed/scale';
 import { seedScaleApplications } from '../src/seed/scale-applications';
 import { seedScaleBilling } from '../src/seed/scale-billing';
-import { baseUrl, benchConfig, CONNECTIONS, DURATION, intEnv, login, loginStaff, printTable, runTargets, startBaseline, type Target, WARMUP, WORKERS } from './common';
+import { baseUrl, benchConfig, CONNECTIONS, DURATION, intEnv, login, loginStaff, percentile, printTable, runTargets, startBaseline, type Target, WARMUP, WORKERS } from './common';
 
 /**
  * `npm run bench:billing`: billing at society scale (30,000 members, ~65,000 invoices, ~17,000 payment
@@ -23,8 +23,6 @@ const config = benchConfig();
 const booted = await boot(config);
 const { database, deps, services, app } = booted;
 let bare: Awaited<ReturnType<typeof startBaseline>> | undefined;
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Posts every notification with `concurrency` in flight; returns req/s and latency percentiles. */
 async function postAll(url: string, bodies: { body: string; headers: Record<string, string> }[], concurrency: number) {

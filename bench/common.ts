@@ -25,20 +25,24 @@ export function benchConfig(): Config {
 
 /**
  * The import benchmarks' setting: the program's wiring on DATA_DIR with the demo and the 30,000-member society
- * (idempotent seeds), the demo administrator acting; closed whatever `run` does.
+ * (idempotent seeds), the demo administrator acting, the app not yet listening; closed whatever `run` does.
  */
-export async function withScaleSociety(run: (ctx: { db: Db; services: Services; actor: Actor }) => Promise<void>): Promise<void> {
+export async function withScaleSociety(run: (ctx: { db: Db; services: Services; actor: Actor; app: FastifyInstance }) => Promise<void>): Promise<void> {
   const booted = await boot(benchConfig());
   try {
-    const { database: { db }, services } = booted;
+    const { database: { db }, services, app } = booted;
     await seedDemo(services, db);
-    await seedScale(db, { target: 30_000 });
+    const scale = await seedScale(db, { target: 30_000 });
+    if (scale.added > 0) console.log(`Seeded ${scale.added} members in ${scale.seconds} s.`);
     const admin = await db.selectFrom('staff_users').select('id').where('email', '=', 'admin@example.jp').executeTakeFirstOrThrow();
-    await run({ db, services, actor: { type: 'staff', id: admin.id } });
+    await run({ db, services, actor: { type: 'staff', id: admin.id }, app });
   } finally {
     await booted.close();
   }
 }
+
+/** The value below which `p` % of the sorted sample lies (the benchmarks' p50 / p90 / p99). */
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export const TARGET = { ratio: 0.6, p99Ms: 50, gzipKb: 30 };
 

@@ -1,11 +1,8 @@
 import os from 'node:os';
 import { sql } from 'kysely';
-import { boot } from '../src/boot';
 import { fiscalYearOf, fiscalYearRange } from '../src/platform/japanese';
-import { seedDemo } from '../src/seed/demo';
-import { seedScale } from '../src/seed/scale';
 import { seedScaleCredits } from '../src/seed/scale-credits';
-import { baseUrl, benchConfig, intEnv, login } from './common';
+import { baseUrl, intEnv, login, percentile, withScaleSociety } from './common';
 
 /**
  * `npm run bench:pdf`: the member's 単位取得情報 as PDF (`GET /credits.pdf`) for the member with 200 credits (the
@@ -16,22 +13,14 @@ import { baseUrl, benchConfig, intEnv, login } from './common';
 const REQUESTS = intEnv('BENCH_REQUESTS', 20, 1);
 const TARGET_MS = 2_000;
 
-const config = benchConfig();
-const booted = await boot(config);
-const { database, services, app } = booted;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-try {
-  await seedDemo(services, database.db);
-  const scale = await seedScale(database.db, { target: 30_000 });
-  if (scale.added > 0) console.log(`Seeded ${scale.added} members in ${scale.seconds} s.`);
+await withScaleSociety(async ({ db, app }) => {
   const { start, end } = fiscalYearRange(fiscalYearOf(new Date()));
-  const member = await database.db.selectFrom('members').select(['id', 'member_number'])
+  const member = await db.selectFrom('members').select(['id', 'member_number'])
     .where('member_number', '>', '100030').where('cert_period_end', '>=', start).where('cert_period_end', '<=', end)
     .orderBy(sql`abs(member_number::int - 115000)`).limit(1).executeTakeFirstOrThrow();
-  const credits = await seedScaleCredits(database.db, { heavyMember: member.member_number });
+  const credits = await seedScaleCredits(db, { heavyMember: member.member_number });
   if (credits.added > 0) console.log(`Seeded ${credits.added} credits in ${credits.seconds} s.`);
-  const count = await database.db.selectFrom('credits').select((eb) => eb.fn.countAll<string>().as('n')).where('member_id', '=', member.id).executeTakeFirstOrThrow();
+  const count = await db.selectFrom('credits').select((eb) => eb.fn.countAll<string>().as('n')).where('member_id', '=', member.id).executeTakeFirstOrThrow();
 
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `${baseUrl(app)}/credits.pdf`;
@@ -55,6 +44,4 @@ try {
   console.log(`GET /credits.pdf, ${REQUESTS} requests one after another:`);
   console.log(`  p50 ${p50.toFixed(0)} ms  p90 ${percentile(times, 90).toFixed(0)} ms  max ${times[times.length - 1]!.toFixed(0)} ms  (target < ${TARGET_MS} ms: ${p50 < TARGET_MS ? '✓' : '✗'})`);
   console.log('\nEverything runs on one machine (app, PostgreSQL, client); figures compare only between runs on the same, otherwise idle, machine.');
-} finally {
-  await booted.close();
-}
+});

@@ -4,7 +4,7 @@ import { boot } from '../src/boot';
 import { seedDemo } from '../src/seed/demo';
 import { seedScale } from '../src/seed/scale';
 import { seedScaleBilling } from '../src/seed/scale-billing';
-import { baseUrl, benchConfig, intEnv, loginStaff } from './common';
+import { baseUrl, benchConfig, intEnv, loginStaff, percentile } from './common';
 
 /**
  * `npm run bench:reports`: the secretariat's dashboard and the members export at society scale (30,000
@@ -21,7 +21,6 @@ const config = benchConfig();
 const booted = await boot(config);
 const { database, services, app } = booted;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 try {
   await seedDemo(services, database.db);
