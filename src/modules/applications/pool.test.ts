@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test/app';
 import { TestClient } from '../../test/client';
 import { createMember, TEST_PASSWORD } from '../../test/factories';
-import { answered, oneConnectionApp } from '../../test/pool';
+import { answered, type OneConnectionApp, withOneConnectionApp } from '../../test/pool';
 import { makeRenewalReady, seedCreditRules, signInMember, signInStaff } from '../../test/sign-in';
 import type { Member } from '../../platform/db/schema';
 import { FEE_TYPES } from '../../seed/billing';
 
 /** The renewal application (STEP①–④), its withdrawal and the secretariat's actions on it, on an app whose pool holds one connection (see test/pool.ts). */
 let t: TestApp;
-let one: Awaited<ReturnType<typeof oneConnectionApp>>;
+let one: OneConnectionApp;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(new Date('2026-11-23T10:00:00+09:00'));
+withOneConnectionApp('2026-11-23T10:00:00+09:00', async (t) => {
   await seedCreditRules(t, 2026);
   await t.services.billing.seedFeeTypes(FEE_TYPES);
-  one = await oneConnectionApp(t);
-});
-afterAll(async () => {
-  await one.close();
-  await t.close();
-});
+}, (...apps) => ([t, one] = apps));
 
 describe('renewal on a pool of one connection', () => {
   it('shows the task list, saves the application and submits it (one 専門医更新料 invoice) without a second connection', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test/app';
 import { createMember } from '../../test/factories';
-import { answered, oneConnectionApp } from '../../test/pool';
+import { answered, type OneConnectionApp, withOneConnectionApp } from '../../test/pool';
 import { seedCreditRules, signInStaff } from '../../test/sign-in';
 
 /**
@@ -9,18 +9,9 @@ import { seedCreditRules, signInStaff } from '../../test/sign-in';
  * renewals and their members, and 再発行 the holder, through the pool inside their transactions.
  */
 let t: TestApp;
-let one: Awaited<ReturnType<typeof oneConnectionApp>>;
+let one: OneConnectionApp;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(new Date('2027-03-10T10:00:00+09:00'));
-  await seedCreditRules(t, 2026);
-  one = await oneConnectionApp(t);
-});
-afterAll(async () => {
-  await one.close();
-  await t.close();
-});
+withOneConnectionApp('2027-03-10T10:00:00+09:00', (t) => seedCreditRules(t, 2026), (...apps) => ([t, one] = apps));
 
 describe('certificates on a pool of one connection', () => {
   it('issues the completed renewals, then reissues one', async () => {

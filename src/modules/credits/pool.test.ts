@@ -1,27 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test/app';
 import { TestClient, textOf } from '../../test/client';
 import { createMember, TEST_PASSWORD } from '../../test/factories';
-import { answered, oneConnectionApp } from '../../test/pool';
+import { answered, type OneConnectionApp, withOneConnectionApp } from '../../test/pool';
 import { seedCreditRules, signInStaff } from '../../test/sign-in';
 
 /** The self-report workflow and its review on an app whose pool holds one connection (see test/pool.ts). */
 let t: TestApp;
-let one: Awaited<ReturnType<typeof oneConnectionApp>>;
+let one: OneConnectionApp;
 let app: FastifyInstance;
 const PDF = Buffer.from('%PDF-1.7\n% proof\n1 0 obj<<>>endobj\n%%EOF\n');
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(new Date('2026-11-23T10:00:00+09:00'));
-  await seedCreditRules(t);
-  one = await oneConnectionApp(t);
+withOneConnectionApp('2026-11-23T10:00:00+09:00', (t) => seedCreditRules(t), (...apps) => {
+  [t, one] = apps;
   app = one.app;
-});
-afterAll(async () => {
-  await one.close();
-  await t.close();
 });
 
 describe('self-reports on a pool of one connection', () => {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/app';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../test/app';
 import { billedMember } from '../../test/billing';
 import { TestClient } from '../../test/client';
 import { TEST_PASSWORD } from '../../test/factories';
-import { answered, oneConnectionApp } from '../../test/pool';
+import { answered, type OneConnectionApp, withOneConnectionApp } from '../../test/pool';
 import { FEE_TYPES } from '../../seed/billing';
 
 /**
@@ -12,19 +12,10 @@ import { FEE_TYPES } from '../../seed/billing';
  * the 領収書 of the paid invoice (the payer's name, likewise).
  */
 let t: TestApp;
-let one: Awaited<ReturnType<typeof oneConnectionApp>>;
+let one: OneConnectionApp;
 let seq = 176000;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(new Date('2026-11-23T10:00:00+09:00'));
-  await t.services.billing.seedFeeTypes(FEE_TYPES);
-  one = await oneConnectionApp(t);
-});
-afterAll(async () => {
-  await one.close();
-  await t.close();
-});
+withOneConnectionApp('2026-11-23T10:00:00+09:00', (t) => t.services.billing.seedFeeTypes(FEE_TYPES), (...apps) => ([t, one] = apps));
 
 /** A member billed the renewal fee, signed in on the one-connection app. */
 async function billed() {
